@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { resolveDbPath } from '../paths.ts';
+import { openStore, type Db } from '../store/open.ts';
+
+/** Global options every command sees (declared once on the root program). */
+export interface GlobalOptions {
+  db?: string;
+}
+
+/** The database chosen by --db, LATENT_LAB_DB or the per-user default. */
+export function dbPathOf(command: Command): string {
+  return resolveDbPath((command.optsWithGlobals() as GlobalOptions).db);
+}
+
+export function openDbOf(command: Command): Db {
+  return openStore(dbPathOf(command));
+}
+
+/** Prints a value as one line of JSON on stdout (for --json). */
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { isUserError } from '../errors.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const packageJson = JSON.parse(fs.readFileSync(path.join(here, '../../package.json'), 'utf8')) as { version: string };
+
+/** A command module: one file in ./commands, found at start, so commands plug in without touching each other. */
+export type RegisterCommand = (program: Command) => void;
+
+async function loadCommands(program: Command): Promise<void> {
+  const dir = path.join(here, 'commands');
+  const files = fs.readdirSync(dir).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
+  for (const file of files) {
+    const mod = (await import(path.join(dir, file))) as { register?: RegisterCommand };
+    if (typeof mod.register !== 'function') throw new Error(`CLI command module ${file} exports no register()`);
+    mod.register(program);
+  }
+}
+
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('latent-lab')
+    .description('Train autoencoders and VAEs on a folder of images and explore their latent space.')
+    .version(packageJson.version, '-v, --version', 'print the version')
+    .option('--db <file>', 'database file (default: $LATENT_LAB_DB or the per-user data folder)')
+    .showHelpAfterError('(run latent-lab --help for the list of commands)')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+  program.configureHelp({ sortSubcommands: true });
+  await loadCommands(program);
+  for (const sub of program.commands) sub.exitOverride().showHelpAfterError(`(run latent-lab ${sub.name()} --help for its options)`);
+  return program;
+}
+
+/** Runs the CLI on argv and returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = await buildProgram();
+  if (argv.length <= 2) {
+    program.outputHelp();
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (isUserError(error)) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

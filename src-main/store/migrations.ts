@@ -1,0 +1,120 @@
+/**
+ * Numbered schema migrations. Each runs once, in order, inside a transaction;
+ * PRAGMA user_version records the last one applied. Append new entries only:
+ * never edit one that has shipped.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE datasets (
+        id           INTEGER PRIMARY KEY,
+        name         TEXT NOT NULL UNIQUE,
+        root         TEXT NOT NULL UNIQUE,          -- absolute folder path
+        size         INTEGER NOT NULL,              -- images are stored size x size
+        channels     INTEGER NOT NULL CHECK (channels IN (1, 3)),
+        fit          TEXT NOT NULL CHECK (fit IN ('cover', 'contain')),
+        seed         INTEGER NOT NULL DEFAULT 0,    -- seeds the train/val split
+        val_fraction REAL NOT NULL DEFAULT 0.1,
+        attributes   TEXT NOT NULL DEFAULT '[]',    -- JSON array of attribute names
+        created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')),
+        updated_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ'))
+      );
+
+      CREATE TABLE items (
+        id          INTEGER PRIMARY KEY,
+        dataset_id  INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        path        TEXT NOT NULL,                  -- relative to the dataset root, '/' separated
+        label       TEXT,                           -- first-level folder name; NULL in the root
+        attributes  TEXT,                           -- JSON object {name: 0|1}; NULL when no row matched
+        split       TEXT NOT NULL CHECK (split IN ('train', 'val')),
+        hash        TEXT NOT NULL,                  -- content hash of the source file
+        width       INTEGER NOT NULL,               -- original size
+        height      INTEGER NOT NULL,
+        cache_index INTEGER NOT NULL,               -- record number in the pixel cache
+        status      TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'missing')),
+        UNIQUE (dataset_id, path),
+        UNIQUE (dataset_id, cache_index)
+      );
+      CREATE INDEX items_dataset_split ON items (dataset_id, split, status);
+
+      CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY,
+        dataset_id  INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        name        TEXT,
+        model       TEXT NOT NULL,
+        config      TEXT NOT NULL,                  -- JSON of every training option
+        status      TEXT NOT NULL CHECK (status IN ('queued', 'running', 'stopped', 'completed', 'failed', 'interrupted')),
+        backend     TEXT,
+        pid         INTEGER,                        -- trainer process while running
+        epochs_done INTEGER NOT NULL DEFAULT 0,
+        seconds     REAL NOT NULL DEFAULT 0,        -- training time over all sessions
+        error       TEXT,
+        created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')),
+        updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ'))
+      );
+      CREATE INDEX runs_dataset ON runs (dataset_id);
+
+      CREATE TABLE metrics (
+        run_id             INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        epoch              INTEGER NOT NULL,
+        train_loss         REAL NOT NULL,
+        val_loss           REAL,
+        val_mse            REAL,
+        val_kl             REAL,
+        samples_per_second REAL,
+        seconds            REAL,
+        PRIMARY KEY (run_id, epoch)
+      );
+
+      -- tfjs model artifacts, one row per named part (encoder, decoder, optimizer...)
+      CREATE TABLE weights (
+        run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        part         TEXT NOT NULL,
+        epoch        INTEGER NOT NULL,
+        topology     TEXT,                          -- JSON model topology
+        weight_specs TEXT NOT NULL,                 -- JSON array of tfjs WeightsManifestEntry
+        data         BLOB NOT NULL,
+        PRIMARY KEY (run_id, part)
+      );
+
+      -- one code per item per run; float32 little-endian blobs
+      CREATE TABLE embeddings (
+        run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        code    BLOB NOT NULL,                      -- the code (the mean for VAEs)
+        logvar  BLOB,                               -- VAEs only
+        PRIMARY KEY (run_id, item_id)
+      );
+
+      CREATE TABLE scores (
+        run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        item_id     INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        recon_error REAL NOT NULL,                  -- per-pixel MSE on [0,1] pixels
+        neg_elbo    REAL,                           -- VAEs only
+        PRIMARY KEY (run_id, item_id)
+      );
+
+      -- 3-D coordinates for every embedded item; item_ids and coords are parallel blobs
+      CREATE TABLE projections (
+        id         INTEGER PRIMARY KEY,
+        run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        method     TEXT NOT NULL,                   -- pca | umap | raw
+        params     TEXT NOT NULL,                   -- canonical JSON of the parameters
+        item_ids   BLOB NOT NULL,                   -- int32
+        coords     BLOB NOT NULL,                   -- float32, 3 per item
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')),
+        UNIQUE (run_id, method, params)
+      );
+    `,
+  },
+];
+
+export const latestVersion = migrations[migrations.length - 1].version;

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { latestVersion, migrations } from './migrations.ts';
+
+export type Db = Database.Database;
+
+/** A database this build cannot use safely; its message is meant for people. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+/**
+ * Opens (creating if needed) the one Latent Lab database: WAL, foreign keys
+ * on, migrations applied. A file from a newer schema is refused before
+ * anything is written to it.
+ */
+export function openStore(file: string): Db {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > latestVersion) {
+      throw new StoreError(
+        `The database ${file} was written by a newer Latent Lab (schema version ${version}; ` +
+          `this build knows up to ${latestVersion}). Upgrade Latent Lab, or point --db at another file.`,
+      );
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, version);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function migrate(db: Db, from: number): void {
+  for (const migration of migrations) {
+    if (migration.version <= from) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}
