@@ -1,0 +1,70 @@
+/**
+ * Shaders for the point cloud: one disc per item, sized in world units (so points
+ * grow as the camera comes closer), with a thumbnail from the slot texture when the
+ * point is large enough on screen to show one.
+ */
+export const pointVertexShader = /* glsl */ `
+in vec3 aColor;
+in float aSlot;
+in float aState;
+
+uniform float uSize;        // world-space diameter
+uniform float uPixelScale;  // pixels per world unit at distance 1 (perspective) or absolute (orthographic)
+uniform float uOrtho;       // 1 for the orthographic (2-D) camera
+uniform float uFlat;        // 1 flattens z (2-D view)
+uniform float uMinPx;
+uniform float uMaxPx;
+uniform float uThumbPx;     // from this on-screen size on, a point shows its thumbnail
+uniform float uHover;       // buffer index of the hovered point, -1 for none
+uniform float uDimOthers;   // 1 while a selection exists: unselected points fade
+
+out vec3 vColor;
+out float vSlot;
+out float vState;
+
+void main() {
+  vec3 p = vec3(position.xy, position.z * (1.0 - uFlat));
+  vec4 mv = modelViewMatrix * vec4(p, 1.0);
+  gl_Position = projectionMatrix * mv;
+  float px = uOrtho > 0.5 ? uSize * uPixelScale : uSize * uPixelScale / max(-mv.z, 1e-4);
+  float hovered = float(gl_VertexID) == uHover ? 1.0 : 0.0;
+  px = clamp(px, uMinPx, uMaxPx) * (1.0 + 0.8 * hovered + 0.4 * step(0.5, aState) * step(aState, 1.5));
+  gl_PointSize = px;
+  vColor = aColor;
+  vSlot = px >= uThumbPx ? aSlot : -1.0;
+  vState = hovered > 0.5 ? 3.0 : (uDimOthers > 0.5 && aState < 0.5 ? 2.0 : aState);
+}
+`;
+
+export const pointFragmentShader = /* glsl */ `
+precision mediump float;
+
+uniform sampler2D uSlots;
+uniform float uSlotsPerRow;
+
+in vec3 vColor;
+in float vSlot;
+in float vState;
+
+layout(location = 0) out vec4 fragColor;
+
+void main() {
+  vec2 c = gl_PointCoord - 0.5;
+  if (vSlot >= 0.0) {
+    // Thumbnail: a square tile framed by the point's colour.
+    float edge = max(abs(c.x), abs(c.y));
+    if (edge > 0.44) { fragColor = vec4(vState > 2.5 ? vec3(1.0) : vColor, 1.0); return; }
+    vec2 cell = vec2(mod(vSlot, uSlotsPerRow), floor(vSlot / uSlotsPerRow));
+    vec2 uv = (cell + (c / 0.88 + 0.5)) / uSlotsPerRow;
+    fragColor = vec4(texture(uSlots, uv).rgb, 1.0);
+    return;
+  }
+  float r2 = dot(c, c);
+  if (r2 > 0.25) discard;
+  vec3 col = vColor;
+  if (vState > 2.5) col = mix(col, vec3(1.0), 0.35 + 0.65 * step(0.12, r2));      // hovered: white ring
+  else if (vState > 1.5) col = mix(col, vec3(0.5), 0.75);                           // dimmed
+  else if (vState > 0.5) col = mix(col, vec3(1.0), step(0.16, r2));                 // selected: white rim
+  fragColor = vec4(col, 1.0);
+}
+`;
