@@ -1,0 +1,69 @@
+import sharp from 'sharp';
+
+export type Fit = 'cover' | 'contain';
+
+export interface DecodeShape {
+  size: number;
+  channels: 1 | 3;
+  fit: Fit;
+}
+
+export interface Decoded {
+  /** size x size x channels, row-major, channels interleaved. */
+  pixels: Uint8Array;
+  /** Original size, after EXIF orientation. */
+  width: number;
+  height: number;
+  /** True when the file itself stores a single colour channel. */
+  gray: boolean;
+}
+
+// libvips decodes one image per call on one thread; parallelism comes from running several calls at once.
+sharp.cache(false);
+
+/**
+ * Decodes an image file's bytes to a size x size square: `cover` scales and
+ * centre-crops, `contain` scales and pads with black. Transparency is
+ * flattened onto black. GIFs and other multi-page files use the first frame.
+ */
+export async function decodeImage(bytes: Uint8Array, shape: DecodeShape): Promise<Decoded> {
+  const image = sharp(bytes, { failOn: 'truncated' });
+  const meta = await image.metadata();
+  const rotated = (meta.orientation ?? 1) >= 5;
+  let pipeline = image
+    .rotate()
+    .flatten({ background: '#000000' })
+    .resize(shape.size, shape.size, { fit: shape.fit, position: 'centre', background: '#000000' });
+  pipeline = shape.channels === 1 ? pipeline.toColourspace('b-w') : pipeline.toColourspace('srgb');
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== shape.channels || data.length !== shape.size * shape.size * shape.channels) {
+    throw new Error(`decoder returned ${info.width}x${info.height}x${info.channels}, expected ${shape.size}x${shape.size}x${shape.channels}`);
+  }
+  return {
+    pixels: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    width: rotated ? meta.height! : meta.width!,
+    height: rotated ? meta.width! : meta.height!,
+    gray: (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1,
+  };
+}
+
+/** True when the file stores a single colour channel (reads the header only). */
+export async function isGrayFile(bytes: Uint8Array): Promise<boolean> {
+  const meta = await sharp(bytes).metadata();
+  return (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1;
+}
+
+/** Turns a sharp/libvips failure into a reason a person can act on. */
+export function describeDecodeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unsupported image format/i.test(message)) return 'not an image in a format Latent Lab reads (the content does not match its name)';
+  if (/pixel limit/i.test(message)) return `image too large: over sharp's limit of ${sharpPixelLimit.toLocaleString('en')} pixels`;
+  if (/premature end|truncated|unexpected end|not enough data|read error|corrupt|damaged/i.test(message)) {
+    return 'the file is truncated or damaged';
+  }
+  if (/empty/i.test(message)) return 'empty file (0 bytes)';
+  return `could not be decoded: ${message.split('\n')[0]}`;
+}
+
+/** sharp's default limitInputPixels (0x3FFF x 0x3FFF). */
+export const sharpPixelLimit = 0x3fff * 0x3fff;

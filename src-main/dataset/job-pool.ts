@@ -1,0 +1,74 @@
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { runJob, type Job, type ResultOf } from './jobs.ts';
+
+/** Runs import jobs with some parallelism; `close` ends any threads it started. */
+export interface JobRunner {
+  readonly parallelism: number;
+  run<J extends Job>(job: J): Promise<ResultOf<J>>;
+  close(): Promise<void>;
+}
+
+export const defaultParallelism = Math.max(1, os.availableParallelism());
+
+/**
+ * Jobs run on the main thread, several at a time: sharp runs each decode on
+ * libuv's thread pool, so `parallelism` jobs in flight use that many cores.
+ */
+export function inProcessRunner(parallelism = defaultParallelism): JobRunner {
+  return { parallelism, run: (job) => runJob(job), close: async () => {} };
+}
+
+interface Pending {
+  resolve: (value: never) => void;
+  reject: (error: Error) => void;
+}
+
+const workerFile = new URL(`./job-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+// Source checkouts run TypeScript through tsx; the worker thread needs the same loader.
+const workerExecArgv = import.meta.url.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+
+/** One worker thread per core, each running its jobs one after another. */
+export function workerRunner(threads = defaultParallelism): JobRunner {
+  const workers: { worker: Worker; busy: number }[] = [];
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let closed = false;
+
+  const start = () => {
+    const worker = new Worker(fileURLToPath(workerFile), { execArgv: workerExecArgv });
+    const slot = { worker, busy: 0 };
+    worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
+      const job = pending.get(id);
+      pending.delete(id);
+      slot.busy--;
+      if (error !== undefined) job?.reject(new Error(error));
+      else job?.resolve(result as never);
+    });
+    worker.on('error', (error) => {
+      for (const job of pending.values()) job.reject(error);
+      pending.clear();
+    });
+    workers.push(slot);
+    return slot;
+  };
+
+  return {
+    parallelism: threads,
+    run<J extends Job>(job: J): Promise<ResultOf<J>> {
+      if (closed) return Promise.reject(new Error('job pool is closed'));
+      const slot = workers.length < threads ? start() : workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+      const id = nextId++;
+      slot.busy++;
+      return new Promise<ResultOf<J>>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (value: never) => void, reject });
+        slot.worker.postMessage({ id, job });
+      });
+    },
+    async close() {
+      closed = true;
+      await Promise.all(workers.map((slot) => slot.worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import sharp from 'sharp';
+
+/** Tiny generated images for dataset tests. */
+
+/** A w x h image whose pixels depend on `seed`, so different seeds give different content. */
+export function patternPixels(width: number, height: number, channels: 1 | 3, seed: number): Buffer {
+  const data = Buffer.alloc(width * height * channels);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < channels; c++) data[(y * width + x) * channels + c] = (x * 13 + y * 7 + c * 80 + seed * 29) % 256;
+    }
+  }
+  return data;
+}
+
+export async function writeImage(
+  file: string,
+  options: { width?: number; height?: number; channels?: 1 | 3; seed?: number; format?: 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff' } = {},
+): Promise<void> {
+  const { width = 16, height = 16, channels = 3, seed = 0 } = options;
+  const format = options.format ?? (path.extname(file).slice(1).replace('jpg', 'jpeg') as 'png');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await sharp(patternPixels(width, height, channels, seed), { raw: { width, height, channels } }).toFormat(format).toFile(file);
+}
+
+/** A real JPEG cut in half. */
+export async function writeTruncatedJpeg(file: string): Promise<void> {
+  const jpeg = await sharp(patternPixels(64, 64, 3, 5), { raw: { width: 64, height: 64, channels: 3 } }).jpeg().toBuffer();
+  fs.writeFileSync(file, jpeg.subarray(0, Math.floor(jpeg.length / 2)));
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+/** A small PNG whose header claims width x height (grayscale), so decoders reject it before allocating. */
+export function writePngClaiming(file: string, width: number, height: number): void {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // grayscale
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const idat = zlib.deflateSync(Buffer.alloc(1024));
+  fs.writeFileSync(file, Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]));
+}
