@@ -1,0 +1,30 @@
+import type { Db } from '../store/open.ts';
+import type { HostKind } from './contract.ts';
+import type { Logger } from './errors.ts';
+import type { EventHub } from './events.ts';
+
+/** What differs between front doors: who is hosting, and the native pieces only Electron has. */
+export interface ApiHost {
+  kind: HostKind;
+  /** Native folder chooser; absent outside Electron. Resolves null when cancelled. */
+  pickFolder?: (title?: string) => Promise<string | null>;
+  pickSaveFile?: (defaultName?: string) => Promise<string | null>;
+}
+
+/** A long operation running in the background, stoppable by id. */
+export interface RunningTraining {
+  stop(): unknown;
+  done: Promise<unknown>;
+}
+
+/** Everything a handler may use. One per API instance (per app, per server). */
+export interface ApiContext {
+  dbPath: string;
+  cacheDir: string;
+  db: Db;
+  events: EventHub;
+  host: ApiHost;
+  log: Logger;
+  imports: Map<string, AbortController>;
+  trainings: Map<number, RunningTraining>;
+}

@@ -1,0 +1,23 @@
+import { UserError } from '../../errors.ts';
+import { getRunRow, listRunRows } from './run-rows.ts';
+import type { Handlers } from './types.ts';
+
+/** Stored runs: list, inspect, rename, delete. */
+export const runHandlers = {
+  listRuns: (input, ctx) => listRunRows(ctx.db, input.datasetId),
+  getRun: (input, ctx) => getRunRow(ctx.db, input.runId),
+  renameRun: (input, ctx) => {
+    getRunRow(ctx.db, input.runId);
+    ctx.db.prepare("UPDATE runs SET name = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?").run(input.name, input.runId);
+    const { metrics: _metrics, ...summary } = getRunRow(ctx.db, input.runId);
+    return summary;
+  },
+  deleteRun: (input, ctx) => {
+    const run = getRunRow(ctx.db, input.runId);
+    if (ctx.trainings.has(input.runId) || run.status === 'running') {
+      throw new UserError(`Run ${input.runId} is still training; stop it before deleting it.`, 'busy');
+    }
+    ctx.db.prepare('DELETE FROM runs WHERE id = ?').run(input.runId);
+    return { deleted: true };
+  },
+} satisfies Partial<Handlers>;

@@ -1,0 +1,52 @@
+/**
+ * The names of every API method and event, with no dependencies at all, so
+ * the Electron preload and the renderer can import them without pulling in
+ * zod or Node. contract.ts checks its schema table against this list.
+ */
+export const methodNames = [
+  // the host (what is running the API, native dialogs)
+  'appInfo',
+  'pickFolder',
+  'pickSaveFile',
+  // datasets and import
+  'listDatasets',
+  'getDataset',
+  'listItems',
+  'getAtlas',
+  'startImport',
+  'cancelImport',
+  'startDemo',
+  // runs and training
+  'listModels',
+  'listRuns',
+  'getRun',
+  'startTraining',
+  'stopTraining',
+  'resumeTraining',
+  'renameRun',
+  'deleteRun',
+  // exploring a trained run
+  'project',
+  'neighbours',
+  'codes',
+  'decode',
+  'reconstruct',
+  'interpolate',
+  'attributeVectors',
+  'applyAttribute',
+  'analogy',
+  'samples',
+  'manifold',
+  'outliers',
+  'exportCsv',
+] as const;
+
+export type MethodName = (typeof methodNames)[number];
+
+export const eventNames = ['import.progress', 'import.finished', 'import.failed', 'train.progress', 'train.epoch', 'run.status', 'project.progress', 'menu'] as const;
+
+export type EventName = (typeof eventNames)[number];
+
+export function isMethodName(name: string): name is MethodName {
+  return (methodNames as readonly string[]).includes(name);
+}

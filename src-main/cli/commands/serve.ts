@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { createApi } from '../../api/create-api.ts';
+import { UserError } from '../../errors.ts';
+import { openBrowser } from '../../server/open-browser.ts';
+import { isLoopback } from '../../server/request-guard.ts';
+import { defaultRendererDir } from '../../server/renderer-dir.ts';
+import { startServer } from '../../server/server.ts';
+import { dbPathOf } from '../context.ts';
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  open?: boolean;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be a number from 0 to 65535 (0 picks a free port), not "${text}".`);
+  return port;
+}
+
+/** `latent-lab serve`: the app in a browser, on this machine or through an SSH tunnel. */
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the app and its API to a browser (127.0.0.1 only unless --host says otherwise)')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', '4178')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--open', 'open the page in the default browser')
+    .action(async (options: ServeOptions, command: Command) => {
+      const port = parsePort(options.port);
+      if (!isLoopback(options.host)) {
+        process.stderr.write(
+          `\nWARNING: binding ${options.host} exposes Latent Lab to the network. Anyone who gets the link can read your datasets.\n` +
+            'Prefer the default 127.0.0.1 and an SSH tunnel (ssh -L 4178:127.0.0.1:4178 workstation).\n\n',
+        );
+      }
+      const api = createApi({ dbPath: dbPathOf(command), host: { kind: 'server' } });
+      const server = await startServer({ api, host: options.host, port, rendererDir: defaultRendererDir }).catch(async (error: NodeJS.ErrnoException) => {
+        await api.close();
+        if (error.code === 'EADDRINUSE') throw new UserError(`Port ${port} is in use; pick another with --port (0 picks a free one).`);
+        if (error.code === 'EADDRNOTAVAIL') throw new UserError(`This machine has no address ${options.host}; check --host.`);
+        throw error;
+      });
+      if (!server.hasRenderer) process.stderr.write('The page is not built yet: run `npm run build` first (the API works meanwhile).\n');
+      process.stdout.write(`Latent Lab is serving ${api.context.dbPath}\nOpen ${server.url}\n(Ctrl-C stops it)\n`);
+      if (options.open) openBrowser(server.url);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+      await api.close();
+    });
+}

@@ -1,0 +1,46 @@
+/**
+ * The renderer's one way to reach Latent Lab. It works the same in the
+ * Electron window (through the preload's window.latentLab) and in a browser
+ * served by `latent-lab serve` (HTTP + WebSocket; the token lives in a cookie).
+ *
+ *   import { api, onEvent, imageUrl } from './api/client.ts';
+ *   const datasets = await api.listDatasets();
+ *   const stop = onEvent('train.progress', (p) => ...);
+ */
+import type { LatentLabBridge } from '../../src-main/api/contract.ts';
+import { createClient } from './create-client.ts';
+import { electronTransport, httpTransport, type OpenSocket } from './transport.ts';
+
+export { ApiError, type ApiClient } from './create-client.ts';
+
+const openBrowserSocket: OpenSocket = (url, on) => {
+  const socket = new WebSocket(url);
+  socket.onopen = () => on.open();
+  socket.onmessage = (message) => on.message(String(message.data));
+  socket.onclose = () => on.close();
+  return socket;
+};
+
+const bridge = (window as { latentLab?: LatentLabBridge }).latentLab;
+const client = createClient(bridge ? electronTransport(bridge) : httpTransport({ origin: '', socketOrigin: location.origin, openSocket: openBrowserSocket }));
+
+export const { api, host, onEvent, onAnyEvent, imageUrl, atlasUrl } = client;
+
+/**
+ * Saves a run's CSV where the person chooses: the native Save dialog in
+ * Electron, a download in a browser. Resolves the saved path (Electron), the
+ * file name (browser), or null when cancelled.
+ */
+export async function saveCsv(runId: number, kind: 'embeddings' | 'outliers' = 'embeddings'): Promise<string | null> {
+  const name = `run-${runId}-${kind}.csv`;
+  if (host === 'electron') {
+    const { path } = await api.pickSaveFile({ defaultName: name });
+    if (!path) return null;
+    return (await api.exportCsv({ runId, kind, path })).path;
+  }
+  const link = document.createElement('a');
+  link.href = `/api/runs/${runId}/export.csv?kind=${kind}`;
+  link.download = name;
+  link.click();
+  return name;
+}
