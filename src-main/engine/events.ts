@@ -1,0 +1,45 @@
+import type { RunStatus } from './run-record.ts';
+
+/** Per-epoch figures, as stored in the metrics table. */
+export interface EpochMetrics {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number | null;
+  valMse: number | null;
+  valKl: number | null;
+  samplesPerSecond: number;
+  seconds: number;
+}
+
+/** What a training run reports while it works (streamed from the trainer process). */
+export type TrainEvent =
+  | {
+      type: 'progress';
+      epoch: number;
+      epochs: number;
+      batch: number;
+      batches: number;
+      loss: number;
+      samplesPerSecond: number;
+      etaSeconds: number;
+    }
+  | ({ type: 'epoch'; epochs: number } & EpochMetrics)
+  | { type: 'status'; status: RunStatus; backend?: string; note?: string }
+  | { type: 'log'; message: string };
+
+/** The end of a training session (also the CLI's --json output, plus status and error). */
+export interface RunSummary {
+  run: number;
+  dataset: number;
+  model: string;
+  backend: string | null;
+  status: RunStatus;
+  epochs: number;
+  seconds: number;
+  samplesPerSecond: number | null;
+  trainLoss: number | null;
+  valLoss: number | null;
+  valMse: number | null;
+  valKl: number | null;
+  error: string | null;
+}

@@ -1,0 +1,165 @@
+import { fork as forkProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.ts';
+import { openStore, type Db } from '../store/open.ts';
+import { resolveConfig, type TrainConfig, type TrainOptions } from './config.ts';
+import type { RunSummary, TrainEvent } from './events.ts';
+import { familyOf } from './models/registry.ts';
+import { readRun } from './run-record.ts';
+import { createRun, markInterruptedRuns, runSummary, setRunStatus, updateRunConfig } from './runs.ts';
+import { datasetLabels } from './train/data-source.ts';
+import type { ChildMessage, ParentMessage } from './trainer-messages.ts';
+
+/** The trainer process as the launcher sees it; adapters exist for child_process and Electron's utilityProcess. */
+export interface ChildLike {
+  readonly pid?: number;
+  send(message: ParentMessage): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  /** Lines the child wrote to stdout/stderr (optional). */
+  onOutput?(listener: (line: string) => void): void;
+}
+
+export interface LaunchOptions {
+  dbPath: string;
+  /** Dataset id (new runs). */
+  dataset?: number;
+  /** Training options (validated; defaults filled for the image size). With `resume`, only epochs and backend may change. */
+  config?: TrainOptions;
+  /** Continue this run from its last finished epoch. */
+  resume?: number;
+  fork?: (entry: string) => ChildLike;
+}
+
+export interface TrainingHandle {
+  runId: Promise<number>;
+  /** Subscribes to the run's events; returns the unsubscribe function. */
+  onEvent(listener: (event: TrainEvent) => void): () => void;
+  /** Finishes the current batch, saves, and marks the run stopped. */
+  stop(): void;
+  /** Resolves when the trainer process has exited, with the run's stored summary (status says how it ended). */
+  done: Promise<RunSummary>;
+}
+
+export const trainerEntry = fileURLToPath(new URL('./trainer-process.ts', import.meta.url));
+
+/** child_process.fork through tsx, output captured so it never mixes with the CLI's stdout. */
+export function nodeFork(entry: string): ChildLike {
+  const child = forkProcess(entry, [], { execArgv: ['--import', 'tsx'], silent: true });
+  return {
+    pid: child.pid,
+    send: (message) => {
+      if (child.connected) child.send(message);
+    },
+    onMessage: (listener) => child.on('message', listener),
+    onExit: (listener) => child.on('exit', listener),
+    onOutput: (listener) => {
+      for (const stream of [child.stdout, child.stderr]) {
+        if (stream) readline.createInterface({ input: stream }).on('line', listener);
+      }
+    },
+  };
+}
+
+const RESUME_OVERRIDES = new Set(['epochs', 'backend']);
+
+function prepareResume(db: Db, runId: number, options: TrainOptions): number {
+  const run = readRun(db, runId);
+  if (run.status === 'running' || run.status === 'queued') {
+    throw new UserError(`Run ${runId} is still ${run.status} (process ${run.pid}); stop it first.`, 'run_busy');
+  }
+  const changed = Object.keys(options).filter((key) => !RESUME_OVERRIDES.has(key) && options[key as keyof TrainConfig] !== undefined);
+  if (changed.length > 0) {
+    throw new UserError(`--resume continues run ${runId} with its own settings; only --epochs and --backend can change (not ${changed.map((k) => `--${k}`).join(', ')}).`, 'bad_config');
+  }
+  const config = resolveConfig({ ...run.config, ...options }, { size: run.size, channels: run.channels });
+  if (run.status === 'completed' && config.epochs <= run.epochsDone) {
+    throw new UserError(`Run ${runId} already finished its ${run.epochsDone} epochs; pass --epochs N with N > ${run.epochsDone} to train it further.`, 'run_done');
+  }
+  updateRunConfig(db, runId, config);
+  setRunStatus(db, runId, 'queued', { pid: process.pid, error: null });
+  return runId;
+}
+
+function prepareNew(db: Db, datasetId: number, options: TrainOptions): number {
+  const dataset = db.prepare('SELECT id, size, channels FROM datasets WHERE id = ?').get(datasetId) as { id: number; size: number; channels: 1 | 3 } | undefined;
+  if (!dataset) throw new UserError(`There is no dataset ${datasetId}; \`latent-lab datasets\` lists them.`, 'not_found');
+  const shape = { size: dataset.size, channels: dataset.channels };
+  let config = resolveConfig(options, shape);
+  if (familyOf(config.model).conditional) {
+    const labels = datasetLabels(db, datasetId);
+    const unlabelled = (db.prepare("SELECT count(*) AS n FROM items WHERE dataset_id = ? AND status = 'ok' AND label IS NULL").get(datasetId) as { n: number }).n;
+    if (labels.length < 2 || unlabelled > 0) {
+      throw new UserError(
+        `${config.model} needs labelled images (one subfolder per class, at least 2 classes); dataset ${datasetId} has ${labels.length} label(s) and ${unlabelled} unlabelled image(s).`,
+        'bad_config',
+      );
+    }
+    config = { ...config, labels };
+  }
+  return createRun(db, datasetId, config, process.pid);
+}
+
+/**
+ * Validates the request, records the run (queued) and starts a trainer process for it.
+ * Throws a UserError before starting anything when the dataset, run or options are bad.
+ */
+export function launchTraining(options: LaunchOptions): TrainingHandle {
+  const db = openStore(options.dbPath);
+  let runId: number;
+  try {
+    markInterruptedRuns(db);
+    const config = options.config ?? {};
+    if (options.resume !== undefined) runId = prepareResume(db, options.resume, config);
+    else if (options.dataset !== undefined) runId = prepareNew(db, options.dataset, config);
+    else throw new UserError('Give a dataset to train on, or --resume RUN.', 'bad_request');
+  } finally {
+    db.close();
+  }
+
+  const events = new EventEmitter();
+  let lastError: string | null = null;
+  const child = (options.fork ?? nodeFork)(trainerEntry);
+  child.onOutput?.((line) => {
+    if (line.trim() !== '') events.emit('event', { type: 'log', message: line } satisfies TrainEvent);
+  });
+  child.onMessage((raw) => {
+    const message = raw as ChildMessage;
+    if (message.type === 'event') events.emit('event', message.event);
+    if (message.type === 'failed') lastError = message.error;
+  });
+  const done = new Promise<RunSummary>((resolve, reject) => {
+    child.onExit((code, signal) => {
+      try {
+        const after = openStore(options.dbPath);
+        try {
+          const status = readRun(after, runId).status;
+          if (status === 'running' || status === 'queued') {
+            if (signal) setRunStatus(after, runId, 'interrupted', { pid: null, error: `trainer process killed by ${signal}` });
+            else setRunStatus(after, runId, 'failed', { pid: null, error: lastError ?? `trainer process exited with code ${code}` });
+          }
+          const summary = runSummary(after, runId);
+          resolve(lastError && summary.status === 'failed' ? { ...summary, error: lastError } : summary);
+        } finally {
+          after.close();
+        }
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
+  });
+  child.send({ type: 'start', dbPath: options.dbPath, runId });
+  return {
+    runId: Promise.resolve(runId),
+    onEvent(listener) {
+      events.on('event', listener);
+      return () => events.off('event', listener);
+    },
+    stop() {
+      child.send({ type: 'stop' });
+    },
+    done,
+  };
+}

@@ -1,0 +1,191 @@
+import * as tf from '@tensorflow/tfjs';
+import { UserError } from '../../errors.ts';
+import type { Db } from '../../store/open.ts';
+import { useTrainingBackend } from '../backend.ts';
+import type { ImageShape, TrainConfig } from '../config.ts';
+import type { EpochMetrics, RunSummary, TrainEvent } from '../events.ts';
+import { familyOf } from '../models/registry.ts';
+import type { Autoencoder, ModelFamily } from '../models/types.ts';
+import { readRun } from '../run-record.ts';
+import { runSummary, setRunStatus } from '../runs.ts';
+import { loadModelPart, modelRow, optimizerRow, restoreOptimizer, storedWeightsEpoch, writeWeights } from '../weights-store.ts';
+import { makeBatch } from './batches.ts';
+import { BatchReader, loadItems, openPixels, type ItemSet } from './data-source.ts';
+import { embedAll } from './embed.ts';
+import { evaluate } from './evaluate.ts';
+import { fitPca } from './fit-pca.ts';
+import { objective, trainableVariables } from './objective.ts';
+import { pretrainLayerwise } from './pretrain.ts';
+import { epochOrder } from './shuffle.ts';
+
+export interface TrainHooks {
+  emit(event: TrainEvent): void;
+  /** Polled after every batch; true finishes the batch, saves and stops. */
+  shouldStop(): boolean;
+}
+
+// Progress (and the one loss read it needs) about this many times per epoch.
+const REPORTS_PER_EPOCH = 40;
+
+interface Session {
+  db: Db;
+  runId: number;
+  config: TrainConfig;
+  family: ModelFamily;
+  shape: ImageShape;
+  model: Autoencoder;
+  hooks: TrainHooks;
+}
+
+async function saveEpoch(s: Session, optimizer: tf.Optimizer | null, metrics: EpochMetrics | null, epochsDone: number, seconds: number): Promise<void> {
+  const rows = [await modelRow(s.model.encoder, 'encoder'), await modelRow(s.model.decoder, 'decoder')];
+  if (optimizer) rows.push(await optimizerRow(optimizer));
+  s.db.transaction(() => {
+    writeWeights(s.db, s.runId, epochsDone, rows);
+    if (metrics) {
+      s.db
+        .prepare(
+          `INSERT OR REPLACE INTO metrics (run_id, epoch, train_loss, val_loss, val_mse, val_kl, samples_per_second, seconds)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(s.runId, metrics.epoch, metrics.trainLoss, metrics.valLoss, metrics.valMse, metrics.valKl, metrics.samplesPerSecond, metrics.seconds);
+    }
+    s.db
+      .prepare("UPDATE runs SET epochs_done = ?, seconds = seconds + ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?")
+      .run(epochsDone, seconds, s.runId);
+  })();
+}
+
+/** One pass over the training set; returns the mean batch loss, or null when stopped part-way. */
+async function trainEpoch(s: Session, optimizer: tf.Optimizer, reader: BatchReader, items: ItemSet, epoch: number, started: number): Promise<{ loss: number | null; samples: number }> {
+  const { config, hooks } = s;
+  const order = epochOrder(reader.length, config.seed, epoch);
+  const batches = Math.ceil(order.length / config.batch);
+  const reportEvery = Math.max(1, Math.floor(batches / REPORTS_PER_EPOCH));
+  const vars = trainableVariables(s.model);
+  let sum: tf.Tensor = tf.scalar(0);
+  let samples = 0;
+  try {
+    for (let b = 0; b < batches; b++) {
+      const positions = order.subarray(b * config.batch, Math.min(order.length, (b + 1) * config.batch));
+      const stepSeed = config.seed * 1_000_003 + epoch * 100_003 + b;
+      const cost = tf.tidy(() => {
+        const batch = makeBatch(reader, items, positions, s.shape, config.labels.length);
+        return optimizer.minimize(() => objective(s.model, s.family, config, batch, true, stepSeed).loss, true, vars)!;
+      });
+      const next = sum.add(cost);
+      sum.dispose();
+      cost.dispose();
+      sum = next;
+      samples += positions.length;
+      const stopping = hooks.shouldStop();
+      if ((b + 1) % reportEvery === 0 || b + 1 === batches || stopping) {
+        const loss = (await sum.data())[0] / (b + 1);
+        if (!Number.isFinite(loss)) {
+          throw new UserError(`The loss became ${loss} in epoch ${epoch}, batch ${b + 1}; try a lower --lr (now ${config.lr}).`, 'diverged');
+        }
+        const elapsed = (performance.now() - started) / 1000;
+        const samplesPerSecond = samples / Math.max(elapsed, 1e-9);
+        const remaining = order.length - samples + (config.epochs - epoch) * order.length;
+        hooks.emit({ type: 'progress', epoch, epochs: config.epochs, batch: b + 1, batches, loss, samplesPerSecond, etaSeconds: remaining / samplesPerSecond });
+      }
+      if (stopping) return { loss: null, samples };
+    }
+    return { loss: (await sum.data())[0] / batches, samples };
+  } finally {
+    sum.dispose();
+  }
+}
+
+/**
+ * Trains (or resumes) a run inside this process: chooses the backend, streams events,
+ * stores metrics and weights after every epoch, and encodes every item at the end.
+ * Status 'running' on entry; 'completed' or 'stopped' on return. Errors propagate.
+ */
+export async function trainRun(db: Db, dbPath: string, runId: number, hooks: TrainHooks): Promise<RunSummary> {
+  const run = readRun(db, runId);
+  const config = run.config;
+  const family = familyOf(run.model);
+  const shape: ImageShape = { size: run.size, channels: run.channels };
+  const backend = await useTrainingBackend(config.backend, family.conv);
+  setRunStatus(db, runId, 'running', { pid: process.pid, backend: backend.name, error: null });
+  hooks.emit({ type: 'status', status: 'running', backend: backend.name, note: backend.note });
+  if (backend.note) hooks.emit({ type: 'log', message: backend.note });
+
+  const trainItems = loadItems(db, run.datasetId, 'train', config.labels);
+  const valItems = loadItems(db, run.datasetId, 'val', config.labels);
+  const allItems = loadItems(db, run.datasetId, 'all', config.labels);
+  if (trainItems.itemIds.length === 0) throw new UserError(`Dataset ${run.datasetName} has no training images.`, 'empty_dataset');
+  const cache = openPixels(dbPath, run.datasetId, shape, allItems);
+  const resuming = storedWeightsEpoch(db, runId) !== null;
+  const resumeFrom = resuming ? run.epochsDone : 0;
+  let model: Autoencoder | null = null;
+  let optimizer: tf.Optimizer | null = null;
+  try {
+    const train = new BatchReader(cache, trainItems);
+    const val = valItems.itemIds.length > 0 ? new BatchReader(cache, valItems) : null;
+    model = resuming
+      ? { encoder: await loadModelPart(db, runId, 'encoder'), decoder: await loadModelPart(db, runId, 'decoder') }
+      : family.build(config, shape);
+    const s: Session = { db, runId, config, family, shape, model, hooks };
+    if (resuming) hooks.emit({ type: 'log', message: `resuming run ${runId} after epoch ${resumeFrom}` });
+
+    let stopped = false;
+    if (family.closedForm) {
+      if (!resuming) {
+        const started = performance.now();
+        fitPca(model, train, shape.size * shape.size * shape.channels, config.latent, config.seed);
+        const fit = await evaluate(model, family, config, train, trainItems, shape);
+        const seconds = (performance.now() - started) / 1000;
+        const valEval = val ? await evaluate(model, family, config, val, valItems, shape) : null;
+        const metrics: EpochMetrics = { epoch: 1, trainLoss: fit.loss, valLoss: valEval?.loss ?? null, valMse: valEval?.mse ?? null, valKl: null, samplesPerSecond: train.length / seconds, seconds };
+        await saveEpoch(s, null, metrics, 1, seconds);
+        hooks.emit({ type: 'epoch', epochs: 1, ...metrics });
+      }
+    } else {
+      optimizer = tf.train.adam(config.lr);
+      if (resuming) await restoreOptimizer(db, runId, optimizer);
+      else if (config.pretrain === 'layerwise') {
+        await pretrainLayerwise(model, config, train, (message) => hooks.emit({ type: 'log', message }), () => hooks.shouldStop());
+      }
+      for (let epoch = resumeFrom + 1; epoch <= config.epochs; epoch++) {
+        const started = performance.now();
+        const { loss, samples } = await trainEpoch(s, optimizer, train, trainItems, epoch, started);
+        const trainSeconds = (performance.now() - started) / 1000;
+        if (loss === null) {
+          await saveEpoch(s, optimizer, null, epoch - 1, trainSeconds);
+          stopped = true;
+          break;
+        }
+        const valEval = val ? await evaluate(model, family, config, val, valItems, shape) : null;
+        const seconds = (performance.now() - started) / 1000;
+        const metrics: EpochMetrics = {
+          epoch,
+          trainLoss: loss,
+          valLoss: valEval?.loss ?? null,
+          valMse: valEval?.mse ?? null,
+          valKl: valEval?.kl ?? null,
+          samplesPerSecond: samples / trainSeconds,
+          seconds,
+        };
+        await saveEpoch(s, optimizer, metrics, epoch, seconds);
+        hooks.emit({ type: 'epoch', epochs: config.epochs, ...metrics });
+        if (hooks.shouldStop() && epoch < config.epochs) {
+          stopped = true;
+          break;
+        }
+      }
+    }
+    hooks.emit({ type: 'log', message: `encoding ${allItems.itemIds.length} images` });
+    await embedAll(db, runId, model, family, config, new BatchReader(cache, allItems), allItems, shape);
+    const status = stopped ? 'stopped' : 'completed';
+    setRunStatus(db, runId, status, { pid: null });
+    hooks.emit({ type: 'status', status });
+    return runSummary(db, runId);
+  } finally {
+    optimizer?.dispose();
+    model?.encoder.dispose();
+    model?.decoder.dispose();
+    cache.close();
+  }
+}
