@@ -234,6 +234,11 @@ export class PointCloud {
     this.markMotion();
   }
 
+  /** Turns mouse navigation off while another tool (the lasso) owns the pointer. */
+  setNavigation(enabled: boolean): void {
+    this.controls.enabled = enabled;
+  }
+
   /** Item under a point in client coordinates, or -1. */
   pick(clientX: number, clientY: number): number {
     if (!this.count || this.isMoving()) return -1;
