@@ -101,3 +101,19 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>, d = a.length, aO
 export function norm(a: ArrayLike<number>): number {
   return Math.sqrt(dot(a, a));
 }
+
+/** Lower-triangular L with L L^T = matrix (symmetric positive semi-definite; a tiny ridge keeps it defined). */
+export function cholesky(matrix: Float64Array, n: number): Float64Array {
+  const l = new Float64Array(n * n);
+  let trace = 0;
+  for (let i = 0; i < n; i++) trace += matrix[i * n + i];
+  const ridge = 1e-10 * (trace / Math.max(n, 1) || 1);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = matrix[i * n + j] + (i === j ? ridge : 0);
+      for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
+      l[i * n + j] = i === j ? Math.sqrt(Math.max(s, 0)) : l[j * n + j] > 0 ? s / l[j * n + j] : 0;
+    }
+  }
+  return l;
+}

@@ -1,0 +1,75 @@
+import { UserError } from '../errors.ts';
+import type { Db } from '../store/open.ts';
+
+/** A run's stored codes, rows in item-id order. */
+export interface RunCodes {
+  runId: number;
+  /** Item ids, ascending; row i of `codes` belongs to itemIds[i]. */
+  itemIds: Int32Array;
+  n: number;
+  dim: number;
+  /** n x dim, row-major (the mean for VAEs). */
+  codes: Float32Array;
+  /** n x dim log-variances (VAEs), else null. */
+  logvar: Float32Array | null;
+}
+
+/**
+ * Loads every code of a run in one pass, copying the float32 little-endian
+ * blobs straight into one matrix (no per-row arrays).
+ */
+export function loadRunCodes(db: Db, runId: number): RunCodes {
+  const { n, dimBytes, withLogvar } = db
+    .prepare('SELECT count(*) AS n, max(length(code)) AS dimBytes, count(logvar) AS withLogvar FROM embeddings WHERE run_id = ?')
+    .get(runId) as { n: number; dimBytes: number | null; withLogvar: number };
+  if (n === 0) {
+    const run = db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string } | undefined;
+    if (!run) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
+    throw new UserError(`Run ${runId} has no stored codes yet (status: ${run.status}); codes are written when training finishes.`, 'not_trained');
+  }
+  const dim = (dimBytes ?? 0) / 4;
+  const itemIds = new Int32Array(n);
+  const codes = new Float32Array(n * dim);
+  const logvar = withLogvar === n ? new Float32Array(n * dim) : null;
+  const codeBytes = new Uint8Array(codes.buffer);
+  const logvarBytes = logvar ? new Uint8Array(logvar.buffer) : null;
+  let i = 0;
+  const rows = db.prepare('SELECT item_id, code, logvar FROM embeddings WHERE run_id = ? ORDER BY item_id').raw().iterate(runId) as Iterable<[number, Buffer, Buffer | null]>;
+  for (const [itemId, code, lv] of rows) {
+    if (code.length !== dim * 4) throw new Error(`run ${runId}: item ${itemId} has a ${code.length / 4}-D code, others ${dim}-D`);
+    itemIds[i] = itemId;
+    codeBytes.set(code, i * dim * 4);
+    if (logvarBytes && lv) logvarBytes.set(lv, i * dim * 4);
+    i++;
+  }
+  return { runId, itemIds, n, dim, codes, logvar };
+}
+
+/** Row of an item in `codes`, by binary search on the sorted ids; a UserError when the run has no code for it. */
+export function rowOf(codes: RunCodes, itemId: number): number {
+  let lo = 0;
+  let hi = codes.n - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = codes.itemIds[mid];
+    if (at === itemId) return mid;
+    if (at < itemId) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  throw new UserError(`Run ${codes.runId} has no code for item ${itemId} (it was missing or added after training).`, 'not_found');
+}
+
+/** A copy of one item's code. */
+export function codeOf(codes: RunCodes, itemId: number): Float32Array {
+  const row = rowOf(codes, itemId);
+  return codes.codes.slice(row * codes.dim, (row + 1) * codes.dim);
+}
+
+/** 32-bit FNV-1a of the codes: stored with projections so a re-embedded run never shows a stale layout. */
+export function codesFingerprint(codes: RunCodes): string {
+  let hash = 0x811c9dc5;
+  const words = new Uint32Array(codes.codes.buffer, codes.codes.byteOffset, codes.codes.length);
+  for (let i = 0; i < words.length; i++) hash = Math.imul(hash ^ words[i], 0x01000193);
+  for (let i = 0; i < codes.n; i++) hash = Math.imul(hash ^ codes.itemIds[i], 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}

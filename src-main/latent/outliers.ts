@@ -1,0 +1,53 @@
+import { UserError } from '../errors.ts';
+import type { Db } from '../store/open.ts';
+import { DEFAULT_OUTLIER_K, robustThreshold } from './robust.ts';
+
+export interface OutlierItem {
+  rank: number;
+  itemId: number;
+  path: string;
+  label: string | null;
+  split: string;
+  score: number;
+  /** Per-pixel reconstruction MSE (also for VAEs, whose score is the negative ELBO). */
+  reconError: number;
+}
+
+export interface OutlierReport {
+  runId: number;
+  /** What items are ranked by: negative ELBO for VAEs, reconstruction error otherwise. */
+  score: 'recon_error' | 'neg_elbo';
+  /** Suggested threshold: median + k * 1.4826 * MAD of every item's score. */
+  threshold: number;
+  k: number;
+  median: number;
+  mad: number;
+  /** Items scored, and how many of them are above the threshold. */
+  scored: number;
+  aboveThreshold: number;
+  /** The top items, highest score first (images are fetched by item id). */
+  items: OutlierItem[];
+}
+
+/** Items of a run ranked by reconstruction error (VAEs: negative ELBO), with a suggested threshold. */
+export function rankOutliers(db: Db, runId: number, top = 100, k = DEFAULT_OUTLIER_K): OutlierReport {
+  if (!Number.isInteger(top) || top < 1) throw new UserError(`--top must be a positive whole number, got ${top}`);
+  const { n, elbo } = db.prepare('SELECT count(*) AS n, count(neg_elbo) AS elbo FROM scores WHERE run_id = ?').get(runId) as { n: number; elbo: number };
+  if (n === 0) {
+    const run = db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string } | undefined;
+    if (!run) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
+    throw new UserError(`Run ${runId} has no scores yet (status: ${run.status}); they are written when training finishes.`, 'not_trained');
+  }
+  const score = elbo === n ? 'neg_elbo' : 'recon_error';
+  const all = db.prepare(`SELECT ${score} FROM scores WHERE run_id = ?`).pluck().all(runId) as number[];
+  const { threshold, median, mad } = robustThreshold(all, k);
+  const aboveThreshold = all.reduce((count, s) => count + (s > threshold ? 1 : 0), 0);
+  const rows = db
+    .prepare(
+      `SELECT s.item_id AS itemId, i.path, i.label, i.split, s.${score} AS score, s.recon_error AS reconError
+         FROM scores s JOIN items i ON i.id = s.item_id
+        WHERE s.run_id = ? ORDER BY s.${score} DESC, s.item_id LIMIT ?`,
+    )
+    .all(runId, top) as Omit<OutlierItem, 'rank'>[];
+  return { runId, score, threshold, k, median, mad, scored: n, aboveThreshold, items: rows.map((r, i) => ({ rank: i + 1, ...r })) };
+}
