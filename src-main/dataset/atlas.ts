@@ -7,14 +7,14 @@ import { PixelCache, pixelCachePath, type PixelShape } from './pixel-cache.ts';
 import { resizeInto } from './resample.ts';
 
 /**
- * Thumbnail sprite atlases: square WebP pages of square tiles, one tile per
- * pixel-cache record. The item with cache_index i sits on
+ * Thumbnail sprite atlases: square WebP pages (at most 2048 px, so any GPU
+ * takes them as one texture) of square tiles, one tile per pixel-cache record. The item with cache_index i sits on
  * page = floor(i / perPage), at column = (i % perPage) % columns and
  * row = floor((i % perPage) / columns), i.e. its top-left pixel is
  * (column * tile, row * tile). Every page has the full page size; unused
  * tiles are black.
  */
-export const ATLAS_TILES = [32, 96] as const;
+export const ATLAS_TILES = [32, 64] as const;
 
 export interface AtlasLayout {
   tile: number;
@@ -26,7 +26,7 @@ export interface AtlasLayout {
 }
 
 export function atlasLayout(tile: number): AtlasLayout {
-  const columns = Math.min(64, Math.floor(3072 / tile));
+  const columns = Math.floor(2048 / tile);
   return { tile, columns, rows: columns, perPage: columns * columns, pagePixels: columns * tile };
 }
 
@@ -70,21 +70,26 @@ export async function buildAtlasPage(job: AtlasPageJob): Promise<void> {
   fs.mkdirSync(path.dirname(job.out), { recursive: true });
   const temp = `${job.out}.${process.pid}.tmp`;
   await sharp(canvas, { raw: { width: layout.pagePixels, height: layout.pagePixels, channels } })
-    .webp({ quality: 85, effort: 1 })
+    .webp({ quality: 85, effort: 0 })
     .toFile(temp);
   fs.renameSync(temp, job.out);
 }
 
-/** The atlas pages (of every tile size) that hold the given cache indices. */
-export function atlasPagesFor(cacheIndices: Iterable<number>): { tile: number; page: number }[] {
-  const pages: { tile: number; page: number }[] = [];
-  for (const tile of ATLAS_TILES) {
-    const perPage = atlasLayout(tile).perPage;
-    const set = new Set<number>();
-    for (const i of cacheIndices) set.add(Math.floor(i / perPage));
-    for (const page of [...set].sort((a, b) => a - b)) pages.push({ tile, page });
-  }
-  return pages;
+/**
+ * The path of an atlas page, drawing it first if it is missing (an import
+ * deletes the pages whose tiles it changes and redraws them at its end, so
+ * a page can be missing after an interrupted import).
+ */
+export async function ensureAtlasPage(db: Db, cacheDir: string, datasetId: number, tile: number, page: number): Promise<string> {
+  const out = atlasPagePath(cacheDir, datasetId, tile, page);
+  if (fs.existsSync(out)) return out;
+  const dataset = db.prepare('SELECT size, channels FROM datasets WHERE id = ?').get(datasetId) as PixelShape | undefined;
+  if (!dataset) throw new UserError(`No dataset with id ${datasetId}.`, 'not_found');
+  if (!(ATLAS_TILES as readonly number[]).includes(tile)) throw new UserError(`Atlas tiles are ${ATLAS_TILES.join(' or ')} px, not ${tile}.`, 'not_found');
+  const records = ((db.prepare('SELECT max(cache_index) FROM items WHERE dataset_id = ?').pluck().get(datasetId) as number | null) ?? -1) + 1;
+  if (page < 0 || page * atlasLayout(tile).perPage >= records) throw new UserError(`Dataset ${datasetId} has no atlas page ${page} at ${tile} px.`, 'not_found');
+  await buildAtlasPage({ cacheFile: pixelCachePath(cacheDir, datasetId), shape: dataset, tile, page, records, out });
+  return out;
 }
 
 /** An item's cached (resized) pixels as a PNG, looked up by item id only. */

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { readImageHeader, type ImageHeader } from './image-header.ts';
 
 export type Fit = 'cover' | 'contain';
 
@@ -28,10 +29,8 @@ sharp.cache(false);
  */
 export async function decodeImage(bytes: Uint8Array, shape: DecodeShape): Promise<Decoded> {
   const image = sharp(bytes, { failOn: 'truncated' });
-  const meta = await image.metadata();
-  const rotated = (meta.orientation ?? 1) >= 5;
-  let pipeline = image
-    .rotate()
+  const header = readImageHeader(bytes) ?? headerFrom(await image.metadata());
+  let pipeline = (header.orientation > 1 ? image.rotate() : image)
     .flatten({ background: '#000000' })
     .resize(shape.size, shape.size, { fit: shape.fit, position: 'centre', background: '#000000' });
   pipeline = shape.channels === 1 ? pipeline.toColourspace('b-w') : pipeline.toColourspace('srgb');
@@ -39,18 +38,28 @@ export async function decodeImage(bytes: Uint8Array, shape: DecodeShape): Promis
   if (info.channels !== shape.channels || data.length !== shape.size * shape.size * shape.channels) {
     throw new Error(`decoder returned ${info.width}x${info.height}x${info.channels}, expected ${shape.size}x${shape.size}x${shape.channels}`);
   }
+  const rotated = header.orientation >= 5;
   return {
     pixels: new Uint8Array(data.buffer, data.byteOffset, data.length),
-    width: rotated ? meta.height! : meta.width!,
-    height: rotated ? meta.width! : meta.height!,
-    gray: (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1,
+    width: rotated ? header.height : header.width,
+    height: rotated ? header.width : header.height,
+    gray: header.colourChannels === 1,
+  };
+}
+
+function headerFrom(meta: sharp.Metadata): ImageHeader {
+  return {
+    width: meta.width ?? 0,
+    height: meta.height ?? 0,
+    colourChannels: (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1 ? 1 : 3,
+    orientation: meta.orientation ?? 1,
   };
 }
 
 /** True when the file stores a single colour channel (reads the header only). */
 export async function isGrayFile(bytes: Uint8Array): Promise<boolean> {
-  const meta = await sharp(bytes).metadata();
-  return (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1;
+  const header = readImageHeader(bytes) ?? headerFrom(await sharp(bytes).metadata());
+  return header.colourChannels === 1;
 }
 
 /** Turns a sharp/libvips failure into a reason a person can act on. */

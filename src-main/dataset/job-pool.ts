@@ -1,5 +1,4 @@
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runJob, type Job, type ResultOf } from './jobs.ts';
 
@@ -25,9 +24,12 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-const workerFile = new URL(`./job-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-// Source checkouts run TypeScript through tsx; the worker thread needs the same loader.
-const workerExecArgv = import.meta.url.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
+const fromSource = import.meta.url.endsWith('.ts');
+const workerUrl = new URL(`./job-worker${fromSource ? '.ts' : '.js'}`, import.meta.url).href;
+// A source checkout runs TypeScript through tsx, so the worker registers the same loader before loading its entry.
+const workerBootstrap = fromSource
+  ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl)}); });`
+  : `import(${JSON.stringify(workerUrl)});`;
 
 /** One worker thread per core, each running its jobs one after another. */
 export function workerRunner(threads = defaultParallelism): JobRunner {
@@ -37,7 +39,7 @@ export function workerRunner(threads = defaultParallelism): JobRunner {
   let closed = false;
 
   const start = () => {
-    const worker = new Worker(fileURLToPath(workerFile), { execArgv: workerExecArgv });
+    const worker = new Worker(workerBootstrap, { eval: true });
     const slot = { worker, busy: 0 };
     worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
       const job = pending.get(id);

@@ -44,6 +44,8 @@ function weightsFor(from: number, to: number): Weights {
   return result;
 }
 
+let scratch = new Float32Array(0);
+
 /** Resizes src (from x from x channels) into dst at (x0, y0) of a canvas `stride` pixels wide, to x to pixels. */
 export function resizeInto(
   src: Uint8Array,
@@ -55,25 +57,36 @@ export function resizeInto(
   x0: number,
   y0: number,
 ): void {
-  const w = weightsFor(from, to);
-  const horizontal = new Float32Array(from * to * channels);
-  for (let y = 0; y < from; y++) {
-    for (let o = 0; o < to; o++) {
+  const { start, count, weights, taps } = weightsFor(from, to);
+  const rowIn = from * channels;
+  const rowOut = to * channels;
+  if (scratch.length < from * rowOut) scratch = new Float32Array(from * rowOut);
+  const horizontal = scratch;
+  // horizontal pass: from rows of `to` pixels
+  for (let o = 0; o < to; o++) {
+    const n = count[o];
+    const wBase = o * taps;
+    const sBase = start[o] * channels;
+    for (let y = 0; y < from; y++) {
+      const inRow = y * rowIn + sBase;
+      const outAt = y * rowOut + o * channels;
       for (let c = 0; c < channels; c++) {
         let acc = 0;
-        for (let k = 0; k < w.count[o]; k++) acc += w.weights[o * w.taps + k] * src[(y * from + w.start[o] + k) * channels + c];
-        horizontal[(y * to + o) * channels + c] = acc;
+        for (let k = 0; k < n; k++) acc += weights[wBase + k] * src[inRow + k * channels + c];
+        horizontal[outAt + c] = acc;
       }
     }
   }
+  // vertical pass: each output row is a weighted sum of whole intermediate rows
   for (let o = 0; o < to; o++) {
-    const row = ((y0 + o) * stride + x0) * channels;
-    for (let x = 0; x < to; x++) {
-      for (let c = 0; c < channels; c++) {
-        let acc = 0;
-        for (let k = 0; k < w.count[o]; k++) acc += w.weights[o * w.taps + k] * horizontal[((w.start[o] + k) * to + x) * channels + c];
-        dst[row + x * channels + c] = Math.min(255, Math.max(0, Math.round(acc)));
-      }
+    const n = count[o];
+    const wBase = o * taps;
+    const first = start[o] * rowOut;
+    const outRow = ((y0 + o) * stride + x0) * channels;
+    for (let x = 0; x < rowOut; x++) {
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc += weights[wBase + k] * horizontal[first + k * rowOut + x];
+      dst[outRow + x] = acc < 0 ? 0 : acc > 255 ? 255 : acc + 0.5;
     }
   }
 }
