@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src-main/engine/backends/select.ts';
+
+// Every kernel this project adds to or overrides in the wasm backend, checked against the cpu
+// backend (the reference implementation) on random shapes, strides and paddings.
+
+before(async () => {
+  await selectBackend('wasm');
+});
+
+function random(seed: number, length: number): Float32Array {
+  let state = seed >>> 0;
+  return Float32Array.from({ length }, () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  });
+}
+
+/** Runs `compute` on wasm and on cpu with the same inputs and asserts the results agree. */
+async function assertSameOnWasmAndCpu(label: string, compute: () => tf.Tensor): Promise<void> {
+  await tf.setBackend('wasm');
+  const onWasm = tf.tidy(compute);
+  const wasmShape = onWasm.shape;
+  const wasmValues = onWasm.dataSync().slice();
+  onWasm.dispose();
+  await tf.setBackend('cpu');
+  const onCpu = tf.tidy(compute);
+  const cpuValues = onCpu.dataSync();
+  assert.deepEqual(wasmShape, onCpu.shape, `${label}: shape`);
+  onCpu.dispose();
+  const scale = Math.max(1, ...Array.from(cpuValues, Math.abs));
+  for (let i = 0; i < cpuValues.length; i++) {
+    const error = Math.abs(wasmValues[i] - cpuValues[i]);
+    assert.ok(error <= 1e-4 * scale, `${label}: element ${i} is ${wasmValues[i]} on wasm, ${cpuValues[i]} on cpu`);
+  }
+  await tf.setBackend('wasm');
+}
+
+interface ConvCase {
+  batch: number;
+  size: [number, number];
+  inChannels: number;
+  outChannels: number;
+  filter: [number, number];
+  strides: [number, number];
+  pad: 'same' | 'valid';
+}
+
+const convCases: ConvCase[] = [];
+for (const strides of [[1, 1], [2, 2], [2, 1], [3, 3]] as [number, number][]) {
+  for (const pad of ['same', 'valid'] as const) {
+    for (const [size, filter] of [[[9, 9], [3, 3]], [[14, 14], [3, 3]], [[8, 11], [4, 2]], [[7, 6], [1, 1]], [[10, 10], [5, 5]]] as [[number, number], [number, number]][]) {
+      convCases.push({ batch: 1 + (convCases.length % 3), size, inChannels: 1 + (convCases.length % 4), outChannels: 2 + (convCases.length % 5), filter, strides, pad });
+    }
+  }
+}
+
+function convTensors(c: ConvCase, seed: number) {
+  const xShape = [c.batch, ...c.size, c.inChannels] as [number, number, number, number];
+  const wShape = [...c.filter, c.inChannels, c.outChannels] as [number, number, number, number];
+  const yShape = tf.backend_util.computeConv2DInfo(xShape, wShape, c.strides, 1, c.pad).outShape;
+  const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+  return {
+    x: () => tf.tensor4d(random(seed, count(xShape)), xShape),
+    w: () => tf.tensor4d(random(seed + 1, count(wShape)), wShape),
+    dy: () => tf.tensor4d(random(seed + 2, count(yShape)), yShape),
+    xShape,
+  };
+}
+
+function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], c: ConvCase): tf.Tensor4D {
+  const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape };
+  return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
+
+const describe = (c: ConvCase) =>
+  `x ${c.batch}x${c.size.join('x')}x${c.inChannels}, filter ${c.filter.join('x')}x${c.outChannels}, strides ${c.strides}, ${c.pad}`;
+
+test('Conv2DBackpropFilter (added) matches cpu', async () => {
+  assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'), 'wasm has a Conv2DBackpropFilter kernel');
+  for (const [i, c] of convCases.entries()) {
+    const t = convTensors(c, i * 10);
+    await assertSameOnWasmAndCpu(`filter gradient, ${describe(c)}`, () =>
+      conv2dBackpropFilter(t.x(), t.dy(), [...c.filter, c.inChannels, c.outChannels], c),
+    );
+  }
+});
+
+test('Conv2DBackpropInput (overridden) matches cpu, so conv input gradients and conv2dTranspose do', async () => {
+  for (const [i, c] of convCases.entries()) {
+    const t = convTensors(c, i * 10 + 5);
+    await assertSameOnWasmAndCpu(`input gradient, ${describe(c)}`, () =>
+      tf.conv2dTranspose(t.dy(), t.w(), t.xShape, c.strides, c.pad),
+    );
+  }
+});
+
+test('gradients of conv2d and conv2dTranspose layers match cpu end to end', async () => {
+  const c: ConvCase = { batch: 2, size: [8, 8], inChannels: 3, outChannels: 4, filter: [3, 3], strides: [2, 2], pad: 'same' };
+  const t = convTensors(c, 99);
+  const loss = (...[x, w]: tf.Tensor[]) => {
+    const y = tf.relu(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad));
+    return tf.sigmoid(tf.conv2dTranspose(y, w as tf.Tensor4D, t.xShape, c.strides, c.pad)).square().sum();
+  };
+  for (const [index, name] of ['x', 'w'].entries()) {
+    await assertSameOnWasmAndCpu(`d loss / d ${name}`, () => tf.grads(loss)([t.x(), t.w()])[index]);
+  }
+});
+
+test('BatchMatMul and _FusedMatMul with transpose flags (overridden) match cpu', async () => {
+  for (const [batch, m, k, n] of [[1, 5, 7, 3], [3, 16, 9, 12], [2, 1, 30, 4]]) {
+    const a = () => tf.tensor3d(random(m * k, batch * m * k), [batch, m, k]);
+    const aT = () => tf.tensor3d(random(m * k, batch * m * k), [batch, k, m]);
+    const b = () => tf.tensor3d(random(k * n, batch * k * n), [batch, k, n]);
+    const bT = () => tf.tensor3d(random(k * n, batch * k * n), [batch, n, k]);
+    const bias = () => tf.tensor1d(random(n, n));
+    const label = `${batch}x${m}x${k}x${n}`;
+    await assertSameOnWasmAndCpu(`${label} plain`, () => tf.matMul(a(), b()));
+    await assertSameOnWasmAndCpu(`${label} transposeA`, () => tf.matMul(aT(), b(), true, false));
+    await assertSameOnWasmAndCpu(`${label} transposeB`, () => tf.matMul(a(), bT(), false, true));
+    await assertSameOnWasmAndCpu(`${label} both`, () => tf.matMul(aT(), bT(), true, true));
+    await assertSameOnWasmAndCpu(`${label} fused, transposeB, relu`, () =>
+      tf.fused.matMul({ a: a(), b: bT(), transposeB: true, bias: bias(), activation: 'relu' }),
+    );
+  }
+});
+
+test('the added kernels release every intermediate buffer', async () => {
+  await tf.setBackend('wasm');
+  const c: ConvCase = { batch: 2, size: [9, 9], inChannels: 3, outChannels: 4, filter: [3, 3], strides: [2, 2], pad: 'same' };
+  const t = convTensors(c, 7);
+  const x = t.x();
+  const w = t.w();
+  const dy = t.dy();
+  const backend = tf.backend();
+  const before = backend.numDataIds();
+  for (let i = 0; i < 3; i++) {
+    conv2dBackpropFilter(x, dy, w.shape, c).dispose();
+    tf.conv2dTranspose(dy, w, t.xShape, c.strides, c.pad).dispose();
+    tf.matMul(x.reshape([2, 81, 3]), x.reshape([2, 81, 3]), true, false).dispose();
+  }
+  assert.equal(backend.numDataIds(), before);
+  tf.dispose([x, w, dy]);
+});
