@@ -65,11 +65,29 @@ export function codeOf(codes: RunCodes, itemId: number): Float32Array {
   return codes.codes.slice(row * codes.dim, (row + 1) * codes.dim);
 }
 
-/** 32-bit FNV-1a of the codes: stored with projections so a re-embedded run never shows a stale layout. */
+/** 32-bit FNV-1a over each row's code words then its item id: stored with projections so a re-embedded run never shows a stale layout. */
 export function codesFingerprint(codes: RunCodes): string {
-  let hash = 0x811c9dc5;
   const words = new Uint32Array(codes.codes.buffer, codes.codes.byteOffset, codes.codes.length);
-  for (let i = 0; i < words.length; i++) hash = Math.imul(hash ^ words[i], 0x01000193);
-  for (let i = 0; i < codes.n; i++) hash = Math.imul(hash ^ codes.itemIds[i], 0x01000193);
-  return (hash >>> 0).toString(16).padStart(8, '0');
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < codes.n; i++) hash = fnvRow(hash, words, i * codes.dim, codes.dim, codes.itemIds[i]);
+  return hex(hash);
 }
+
+/** The same fingerprint, streamed from the store without holding the codes (for exports of any size). */
+export function storedCodesFingerprint(db: Db, runId: number): string {
+  let hash = 0x811c9dc5;
+  const rows = db.prepare('SELECT item_id, code FROM embeddings WHERE run_id = ? ORDER BY item_id').raw().iterate(runId) as Iterable<[number, Buffer]>;
+  for (const [itemId, code] of rows) {
+    const words = new Uint32Array(code.length / 4);
+    new Uint8Array(words.buffer).set(code);
+    hash = fnvRow(hash, words, 0, words.length, itemId);
+  }
+  return hex(hash);
+}
+
+function fnvRow(hash: number, words: Uint32Array, start: number, length: number, itemId: number): number {
+  for (let k = start; k < start + length; k++) hash = Math.imul(hash ^ words[k], 0x01000193);
+  return Math.imul(hash ^ itemId, 0x01000193);
+}
+
+const hex = (hash: number) => (hash >>> 0).toString(16).padStart(8, '0');

@@ -71,6 +71,14 @@ function rawProjection(codes: RunCodes, dims: (number | null)[]): Float32Array {
   return coords;
 }
 
+/** A stored projection with exactly these parameters, or null. */
+export function readStoredProjection(db: Db, runId: number, method: ProjectionMethod, params: Record<string, unknown>): StoredProjection | null {
+  const row = db.prepare('SELECT item_ids, coords FROM projections WHERE run_id = ? AND method = ? AND params = ?').get(runId, method, canonicalJson(params)) as
+    | { item_ids: Buffer; coords: Buffer }
+    | undefined;
+  return row ? { runId, method, params, itemIds: int32FromBlob(row.item_ids), coords: float32FromBlob(row.coords), cached: true } : null;
+}
+
 /**
  * A run's 3-D projection: read from the projections table when one with the
  * same method and parameters (and the same codes) exists, else computed and
@@ -79,11 +87,8 @@ function rawProjection(codes: RunCodes, dims: (number | null)[]): Float32Array {
 export async function getProjection(db: Db, runId: number, request: ProjectionRequest, options: ProjectionOptions = {}): Promise<StoredProjection> {
   const codes = options.codes ?? loadRunCodes(db, runId);
   const params = resolveParams(request, codes);
-  const key = canonicalJson(params);
-  const row = db.prepare('SELECT item_ids, coords FROM projections WHERE run_id = ? AND method = ? AND params = ?').get(runId, request.method, key) as
-    | { item_ids: Buffer; coords: Buffer }
-    | undefined;
-  if (row) return { runId, method: request.method, params, itemIds: int32FromBlob(row.item_ids), coords: float32FromBlob(row.coords), cached: true };
+  const stored = readStoredProjection(db, runId, request.method, params);
+  if (stored) return stored;
 
   let coords: Float32Array;
   if (request.method === 'pca') coords = pca3d(codes.codes, codes.n, codes.dim).coords;
@@ -95,7 +100,7 @@ export async function getProjection(db: Db, runId: number, request: ProjectionRe
   db.prepare('INSERT OR REPLACE INTO projections (run_id, method, params, item_ids, coords) VALUES (?, ?, ?, ?, ?)').run(
     runId,
     request.method,
-    key,
+    canonicalJson(params),
     blobOf(codes.itemIds),
     blobOf(coords),
   );
