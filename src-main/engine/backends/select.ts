@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-cpu';
 import { UserError } from '../../errors.ts';
 import { CONV_GRADIENT_KERNELS, missingKernels } from './kernels-available.ts';
 import { loadTensorflowBackend } from './load-tensorflow.ts';
@@ -12,6 +11,8 @@ export type BackendRequest = 'auto' | BackendName;
 export interface BackendNeeds {
   /** The model has conv layers, so training needs Conv2D's gradient kernels. */
   convGradients?: boolean;
+  /** Any further kernels (tfjs kernel names) the model's forward or backward pass runs. */
+  kernels?: readonly string[];
 }
 
 export interface SelectedBackend {
@@ -38,7 +39,7 @@ async function load(name: BackendName): Promise<string | null> {
 }
 
 function requiredKernels(needs: BackendNeeds): string[] {
-  return needs.convGradients ? CONV_GRADIENT_KERNELS : [];
+  return [...(needs.convGradients ? CONV_GRADIENT_KERNELS : []), ...(needs.kernels ?? [])];
 }
 
 /** Loads `name` and checks it has every kernel `needs` asks for; returns why not, or null. */

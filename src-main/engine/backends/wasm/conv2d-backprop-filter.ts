@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { reshapeInfo, runWasmKernel, Scratch, transposeInfo, wasmBackendOf, type KernelArgs } from './run-kernel.ts';
 
 /**
- * Conv2DBackpropFilter for wasm, which ships without one, built on two XNNPACK kernels:
- * im2col as a depthwise conv with one-hot filters (patches[m, (c, fy, fx)]), then one plain
- * matmul dWt[co, (c, fy, fx)] = dy^T[co, m] x patches, and a small transpose to [fh, fw, ci, co].
+ * Conv2DBackpropFilter for wasm, which ships without one, as one XNNPACK Conv2D with the
+ * batch as the reduction axis: dW[fy, fx, c, o] = sum over n, oy, ox of
+ * x[n, fy + s*oy - pad, fx + s*ox - pad, c] * dy[n, oy, ox, o], which is a stride-1 conv of
+ * x' = x as [c, h, w, n] with the filter dy' = dy as [oh, ow, n, o] dilated by the stride.
+ * The output [c, fh, fw, o] is then transposed to [fh, fw, c, o] (a few thousand values).
  */
 function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const backend = wasmBackendOf(args);
@@ -13,36 +14,38 @@ function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
     args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm supports NHWC only');
-  const [fh, fw, ci, co] = filterShape;
-  const taps = fh * fw;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode,
+  );
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+  const { strideHeight: sh, strideWidth: sw, padInfo } = info;
   const scratch = new Scratch(backend);
 
-  const oneHot = scratch.keep(oneHotTapFilter(backend, fh, fw, ci));
-  const patches = scratch.keep(runWasmKernel(backend, 'DepthwiseConv2dNative', { x, filter: oneHot }, {
-    strides, pad, dimRoundingMode, dilations: [1, 1], dataFormat: 'NHWC',
+  const xT = scratch.keep(transposeInfo(backend, x, [3, 1, 2, 0]));
+  const dyT = scratch.keep(transposeInfo(backend, dy, [1, 2, 0, 3]));
+  // Pad so the dilated filter slides exactly filterHeight x filterWidth positions (rows the
+  // forward conv never read are left out by the crop below instead).
+  const padBottom = Math.max(0, filterHeight + sh * (outHeight - 1) - inHeight - padInfo.top);
+  const padRight = Math.max(0, filterWidth + sw * (outWidth - 1) - inWidth - padInfo.left);
+  const product = scratch.keep(runWasmKernel(backend, 'Conv2D', { x: xT, filter: dyT }, {
+    strides: [1, 1],
+    pad: [[0, 0], [padInfo.top, padBottom], [padInfo.left, padRight], [0, 0]],
+    dilations: [sh, sw],
+    dataFormat: 'NHWC',
   }));
-  const rows = patches.shape[0] * patches.shape[1] * patches.shape[2];
-  const patches2d = scratch.keep(reshapeInfo(backend, patches, [1, rows, ci * taps]));
-  const dy2d = scratch.keep(reshapeInfo(backend, dy, [1, rows, co]));
-  // Transposing dy (rows x co) is cheaper than transposing the patches (rows x ci*taps).
-  const dyT = scratch.keep(transposeInfo(backend, dy2d, [0, 2, 1]));
-  const dwT = scratch.keep(runWasmKernel(backend, 'BatchMatMul', { a: dyT, b: patches2d }, {
-    transposeA: false, transposeB: false,
-  }));
-  const dwT4 = scratch.keep(reshapeInfo(backend, dwT, [co, ci, fh, fw]));
-  const dw = transposeInfo(backend, dwT4, [2, 3, 1, 0]);
+  const cropped =
+    product.shape[1] === filterHeight && product.shape[2] === filterWidth
+      ? product
+      : scratch.keep(runWasmKernel(backend, 'Slice', { x: product }, {
+          begin: [0, 0, 0, 0],
+          size: [inChannels, filterHeight, filterWidth, outChannels],
+        }));
+  const dw =
+    inChannels === 1
+      ? reshapeInfo(backend, cropped, [filterHeight, filterWidth, 1, outChannels])
+      : transposeInfo(backend, cropped, [1, 2, 0, 3]);
   scratch.releaseAll();
   return dw;
-}
-
-/** Depthwise filter [fh, fw, ci, fh*fw] whose output channel (c, k) copies input channel c at tap k. */
-function oneHotTapFilter(backend: BackendWasm, fh: number, fw: number, ci: number): tf.TensorInfo {
-  const taps = fh * fw;
-  const values = new Float32Array(taps * ci * taps);
-  for (let k = 0; k < taps; k++) {
-    for (let c = 0; c < ci; c++) values[(k * ci + c) * taps + k] = 1;
-  }
-  return backend.makeOutput([fh, fw, ci, taps], 'float32', undefined, values);
 }
 
 export const conv2DBackpropFilterConfig: tf.KernelConfig = {
