@@ -105,7 +105,8 @@ export async function itemPng(db: Db, cacheDir: string, itemId: number): Promise
   const cache = PixelCache.openReadOnly(pixelCachePath(cacheDir, row.datasetId), shape);
   try {
     const pixels = cache.read([row.cacheIndex]);
-    return await sharp(pixels, { raw: { width: shape.size, height: shape.size, channels: shape.channels } }).png().toBuffer();
+    const image = sharp(pixels, { raw: { width: shape.size, height: shape.size, channels: shape.channels } });
+    return await (shape.channels === 1 ? image.toColourspace('b-w') : image).png().toBuffer();
   } finally {
     cache.close();
   }

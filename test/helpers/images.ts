@@ -24,7 +24,8 @@ export async function writeImage(
   const { width = 16, height = 16, channels = 3, seed = 0 } = options;
   const format = options.format ?? (path.extname(file).slice(1).replace('jpg', 'jpeg') as 'png');
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await sharp(patternPixels(width, height, channels, seed), { raw: { width, height, channels } }).toFormat(format).toFile(file);
+  const image = sharp(patternPixels(width, height, channels, seed), { raw: { width, height, channels } });
+  await (channels === 1 ? image.toColourspace('b-w') : image).toFormat(format).toFile(file);
 }
 
 /** A real JPEG cut in half. */
