@@ -45,10 +45,12 @@ export interface ImageShape {
 const FLAG: Record<string, string> = { pretrainEpochs: '--pretrain-epochs' };
 export const flagOf = (key: string): string => FLAG[key] ?? `--${key}`;
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const number = () => z.coerce.number({ error: 'expected a number' });
+const int = (min: number, max: number) =>
+  number().int({ error: 'expected a whole number' }).min(min, { error: `expected at least ${min}` }).max(max, { error: `expected at most ${max}` });
 const widths = z.preprocess(
   (v) => (typeof v === 'string' ? (v.trim() === '' ? [] : v.split(',').map((s) => Number(s.trim()))) : v),
-  z.array(z.number().int().min(1).max(8192)),
+  z.array(z.number({ error: 'expected comma-separated whole numbers, e.g. 256,64' }).int().min(1, { error: 'widths must be at least 1' }).max(8192), { error: 'expected comma-separated whole numbers, e.g. 256,64' }),
 );
 const denoise = z.preprocess(
   (v) => {
@@ -70,17 +72,17 @@ const schema = z
     latent: int(1, 4096).optional(),
     epochs: int(1, 100000).optional(),
     batch: int(1, 65536).optional(),
-    lr: z.coerce.number().gt(0).max(10).optional(),
+    lr: number().gt(0, { error: 'expected a rate above 0' }).max(10).optional(),
     loss: z.enum(['bce', 'mse']).optional(),
     seed: int(0, 2 ** 31 - 1).optional(),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).optional(),
     hidden: widths.optional(),
     filters: widths.optional(),
     activation: z.enum(['relu', 'elu', 'tanh', 'sigmoid', 'linear']).optional(),
-    beta: z.coerce.number().min(0).max(1000).optional(),
+    beta: number().min(0, { error: 'expected 0 or more' }).max(1000).optional(),
     denoise: denoise.optional(),
-    sparse: z.coerce.number().min(0).optional(),
-    contractive: z.coerce.number().min(0).optional(),
+    sparse: number().min(0, { error: 'expected 0 or more' }).optional(),
+    contractive: number().min(0, { error: 'expected 0 or more' }).optional(),
     pretrain: z.enum(['none', 'layerwise']).optional(),
     pretrainEpochs: int(1, 1000).optional(),
     labels: z.array(z.string()).optional(),
@@ -123,7 +125,7 @@ export function resolveConfig(options: TrainOptions, shape: ImageShape): TrainCo
   const pixels = shape.size * shape.size * shape.channels;
   const variational = VARIATIONAL_MODELS.includes(model);
   const conv = CONV_MODELS.includes(model);
-  const given = (key: keyof TrainConfig) => o[key] !== undefined;
+  const given = (key: keyof TrainConfig) => o[key] !== undefined && o[key] !== null;
   const refuse = (key: keyof TrainConfig, models: readonly ModelName[]) => {
     if (given(key) && !models.includes(model)) {
       throw new UserError(`${flagOf(key)} does not apply to ${model}; it is for ${models.join(', ')}`, 'bad_config');
@@ -165,7 +167,7 @@ export function resolveConfig(options: TrainOptions, shape: ImageShape): TrainCo
   return {
     model,
     latent,
-    epochs: o.epochs ?? (model === 'pca' ? 1 : 10),
+    epochs: model === 'pca' ? 1 : (o.epochs ?? 10),
     batch: o.batch ?? 128,
     lr: o.lr ?? 1e-3,
     loss,

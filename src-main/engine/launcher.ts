@@ -30,6 +30,8 @@ export interface LaunchOptions {
   config?: TrainOptions;
   /** Continue this run from its last finished epoch. */
   resume?: number;
+  /** A name for a new run (also accepted as config.name). */
+  name?: string;
   fork?: (entry: string) => ChildLike;
 }
 
@@ -74,7 +76,12 @@ function prepareResume(db: Db, runId: number, options: TrainOptions): number {
   if (changed.length > 0) {
     throw new UserError(`--resume continues run ${runId} with its own settings; only --epochs and --backend can change (not ${changed.map((k) => `--${k}`).join(', ')}).`, 'bad_config');
   }
-  const config = resolveConfig({ ...run.config, ...options }, { size: run.size, channels: run.channels });
+  const checked = resolveConfig({ model: run.model, ...options }, { size: run.size, channels: run.channels });
+  const config: TrainConfig = {
+    ...run.config,
+    epochs: options.epochs === undefined ? run.config.epochs : checked.epochs,
+    backend: options.backend === undefined ? run.config.backend : checked.backend,
+  };
   if (run.status === 'completed' && config.epochs <= run.epochsDone) {
     throw new UserError(`Run ${runId} already finished its ${run.epochsDone} epochs; pass --epochs N with N > ${run.epochsDone} to train it further.`, 'run_done');
   }
@@ -83,7 +90,7 @@ function prepareResume(db: Db, runId: number, options: TrainOptions): number {
   return runId;
 }
 
-function prepareNew(db: Db, datasetId: number, options: TrainOptions): number {
+function prepareNew(db: Db, datasetId: number, options: TrainOptions, name: string | null): number {
   const dataset = db.prepare('SELECT id, size, channels FROM datasets WHERE id = ?').get(datasetId) as { id: number; size: number; channels: 1 | 3 } | undefined;
   if (!dataset) throw new UserError(`There is no dataset ${datasetId}; \`latent-lab datasets\` lists them.`, 'not_found');
   const shape = { size: dataset.size, channels: dataset.channels };
@@ -99,7 +106,9 @@ function prepareNew(db: Db, datasetId: number, options: TrainOptions): number {
     }
     config = { ...config, labels };
   }
-  return createRun(db, datasetId, config, process.pid);
+  const runId = createRun(db, datasetId, config, process.pid);
+  if (name) db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, runId);
+  return runId;
 }
 
 /**
@@ -111,9 +120,10 @@ export function launchTraining(options: LaunchOptions): TrainingHandle {
   let runId: number;
   try {
     markInterruptedRuns(db);
-    const config = options.config ?? {};
+    const { name, ...config } = (options.config ?? {}) as TrainOptions & { name?: unknown };
+    const runName = options.name ?? (typeof name === 'string' ? name : null);
     if (options.resume !== undefined) runId = prepareResume(db, options.resume, config);
-    else if (options.dataset !== undefined) runId = prepareNew(db, options.dataset, config);
+    else if (options.dataset !== undefined) runId = prepareNew(db, options.dataset, config, runName);
     else throw new UserError('Give a dataset to train on, or --resume RUN.', 'bad_request');
   } finally {
     db.close();

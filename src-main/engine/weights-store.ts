@@ -36,6 +36,8 @@ export async function modelRow(model: tf.LayersModel, part: string): Promise<Wei
 export async function optimizerRow(optimizer: tf.Optimizer): Promise<WeightsRow> {
   const named = await optimizer.getWeights();
   const { data, specs } = await tf.io.encodeWeights(named);
+  // getWeights returns the slot variables themselves plus fresh tensors (the iteration count): free only those.
+  for (const { tensor } of named) if (!(tensor instanceof tf.Variable)) tensor.dispose();
   return { part: 'optimizer', topology: null, weightSpecs: JSON.stringify(specs), data: toBuffer(data) };
 }
 
