@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { loadRunModel } from '../../engine/run-model.ts';
+import { UserError } from '../../errors.ts';
+import { applyAttribute } from '../../latent/arithmetic.ts';
+import { attributeVectors } from '../../latent/attributes.ts';
+import { parseList, parseNumber, parseRunId, resolveRunItem, writeImages } from '../../latent/cli-support.ts';
+import { loadRunCodes } from '../../latent/codes.ts';
+import { openDbOf, printJson } from '../context.ts';
+
+interface Flags {
+  attr?: string;
+  item?: string;
+  strength: string;
+  balanced?: string;
+  out?: string;
+  json?: boolean;
+}
+
+/** `latent-lab attribute <run>`: list attribute vectors with their AUC, or apply one to an item. */
+export function register(program: Command): void {
+  program
+    .command('attribute')
+    .description('attribute vectors (mean code with minus without): list them with their AUC, or add one to an item and decode')
+    .argument('<run>', 'run id')
+    .option('--attr <name>', 'attribute or label whose vector to apply')
+    .option('--item <item>', 'item id or path relative to the dataset folder')
+    .option('--strength <s>', 'how much of the vector to add; a comma list (e.g. -2,-1,0,1,2) gives a strip', '1')
+    .option('--balanced <a,b>', 'balance the vectors against these attributes (bias correction)')
+    .option('--out <file.png>', 'PNG to write (with --attr and --item)')
+    .option('--json', 'print the vector list as JSON (without --item)')
+    .action(async (runRef: string, flags: Flags, command: Command) => {
+      const runId = parseRunId(runRef);
+      const balanced = parseList(flags.balanced);
+      const db = openDbOf(command);
+      try {
+        const codes = loadRunCodes(db, runId);
+        if (!flags.item) {
+          const vectors = attributeVectors(db, codes, balanced).map(({ vector: _v, ...rest }) => rest);
+          if (flags.json) return printJson(vectors);
+          process.stdout.write(`${'name'.padEnd(24)} ${'kind'.padEnd(9)} ${'AUC'.padStart(6)} ${'with'.padStart(7)} ${'without'.padStart(8)}\n`);
+          for (const v of vectors) {
+            process.stdout.write(`${v.name.padEnd(24)} ${v.kind.padEnd(9)} ${v.auc.toFixed(3).padStart(6)} ${String(v.withCount).padStart(7)} ${String(v.withoutCount).padStart(8)}\n`);
+          }
+          return;
+        }
+        if (!flags.attr || !flags.out) throw new UserError('applying a vector needs --attr NAME, --item ITEM and --out FILE.png');
+        const strengths = parseList(flags.strength).map((s) => parseNumber(s, '--strength'));
+        if (strengths.length === 0) throw new UserError('--strength needs at least one number');
+        const itemId = resolveRunItem(db, runId, flags.item);
+        const model = await loadRunModel(db, runId);
+        try {
+          const shifted = applyAttribute(db, model, codes, itemId, flags.attr, strengths, balanced);
+          await writeImages(flags.out, shifted);
+          process.stdout.write(`${shifted.vector.kind} "${shifted.vector.name}": AUC ${shifted.vector.auc.toFixed(3)}, strengths ${strengths.join(', ')}\n`);
+        } finally {
+          model.dispose();
+        }
+      } finally {
+        db.close();
+      }
+    });
+}

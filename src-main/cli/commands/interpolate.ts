@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { loadRunModel } from '../../engine/run-model.ts';
+import { parseChoice, parseCount, parseRunId, resolveRunItem, writeImages } from '../../latent/cli-support.ts';
+import { loadRunCodes } from '../../latent/codes.ts';
+import { interpolateItems } from '../../latent/interpolate.ts';
+import { openDbOf } from '../context.ts';
+
+/** `latent-lab interpolate <run> --from A --to B`: the decoded walk between two items as a PNG strip. */
+export function register(program: Command): void {
+  program
+    .command('interpolate')
+    .description('decode the latent line between two items (lerp or slerp) into a PNG strip')
+    .argument('<run>', 'run id')
+    .requiredOption('--from <item>', 'start item: id or path relative to the dataset folder')
+    .requiredOption('--to <item>', 'end item: id or path')
+    .requiredOption('--out <file.png>', 'PNG strip to write')
+    .option('--steps <n>', 'images including both ends', '8')
+    .option('--method <method>', 'lerp or slerp', 'slerp')
+    .action(async (runRef: string, flags: { from: string; to: string; out: string; steps: string; method: string }, command: Command) => {
+      const runId = parseRunId(runRef);
+      const steps = parseCount(flags.steps, '--steps', 2);
+      const method = parseChoice(flags.method, '--method', ['lerp', 'slerp'] as const);
+      const db = openDbOf(command);
+      try {
+        const from = resolveRunItem(db, runId, flags.from);
+        const to = resolveRunItem(db, runId, flags.to);
+        const codes = loadRunCodes(db, runId);
+        const model = await loadRunModel(db, runId);
+        try {
+          await writeImages(flags.out, interpolateItems(db, model, codes, from, to, steps, method));
+        } finally {
+          model.dispose();
+        }
+      } finally {
+        db.close();
+      }
+    });
+}
