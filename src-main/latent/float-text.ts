@@ -6,6 +6,7 @@
  */
 export function float32Text(value: number): string {
   if (!Number.isFinite(value)) return String(value);
+  if (Object.is(value, -0)) return '-0';
   for (let digits = 6; digits < 9; digits++) {
     const parsed = Number(value.toPrecision(digits));
     if (Math.fround(parsed) === value) return String(parsed);
