@@ -146,3 +146,13 @@ test('the added kernels release every intermediate buffer', async () => {
   assert.equal(backend.numDataIds(), before);
   tf.dispose([x, w, dy]);
 });
+
+test('UnsortedSegmentSum (added) matches cpu, dropping ids out of range', async () => {
+  const ids = [2, 0, 2, 5, -1, 1];
+  await assertSameOnWasmAndCpu('2-D data', () =>
+    tf.unsortedSegmentSum(tf.tensor2d(random(3, 6 * 4), [6, 4]), tf.tensor1d(ids, 'int32'), 3),
+  );
+  await assertSameOnWasmAndCpu('3-D data, 2-D ids', () =>
+    tf.unsortedSegmentSum(tf.tensor3d(random(4, 6 * 5), [2, 3, 5]), tf.tensor2d(ids, [2, 3], 'int32'), 4),
+  );
+});

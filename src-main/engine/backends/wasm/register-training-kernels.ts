@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { batchMatMulOverride, fusedMatMulOverride } from './batch-mat-mul.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputOverride } from './conv2d-backprop-input.ts';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 
 /** Kernels the stock wasm backend lacks. */
-const ADDED: tf.KernelConfig[] = [conv2DBackpropFilterConfig];
+const ADDED: tf.KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig];
 
 /** Replacements for stock wasm kernels that are slow when training; each wraps the stock one. */
 const OVERRIDES: Record<string, (stock: tf.KernelConfig) => tf.KernelConfig> = {
