@@ -82,7 +82,7 @@ function fillRows(records: string[][], names: string[], firstLine: number): Pars
 function parseCsv(text: string): Parsed {
   let records: string[][];
   try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+    records = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, record_delimiter: ['\r\n', '\n'] }) as string[][];
   } catch (error) {
     throw new UserError(`The attributes file is not valid CSV: ${(error as Error).message}`, 'attributes_invalid');
   }

@@ -48,12 +48,16 @@ export function progressBar(): { onProgress: (p: ImportProgress) => void; stop: 
     },
     stop: () => {
       if (phase) bar.stop();
+      phase = '';
     },
   };
 }
 
-/** Runs an import with Ctrl-C turned into a clean stop, and a progress bar unless --json. */
-export async function runImportCommand(options: ImportOptions, json: boolean): Promise<ImportSummary> {
+/**
+ * Runs an import with Ctrl-C turned into a clean stop (message on stderr,
+ * exit status 130, null returned), and a progress bar unless --json.
+ */
+export async function runImportCommand(options: ImportOptions, json: boolean): Promise<ImportSummary | null> {
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -65,8 +69,11 @@ export async function runImportCommand(options: ImportOptions, json: boolean): P
   try {
     return await importFolder({ ...options, signal: controller.signal, onProgress: bar?.onProgress });
   } catch (error) {
-    if (error instanceof UserError && error.code === 'interrupted') process.exitCode = 130;
-    throw error;
+    if (!(error instanceof UserError && error.code === 'interrupted')) throw error;
+    bar?.stop();
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 130;
+    return null;
   } finally {
     bar?.stop();
     process.off('SIGINT', onSigint);
@@ -115,6 +122,7 @@ export function register(program: Command): void {
         },
         Boolean(flags.json),
       );
+      if (!summary) return;
       if (flags.json) printJson(summary);
       else printSummary(summary);
     });
