@@ -42,6 +42,8 @@ const requestStop = () => {
 };
 process.on('SIGINT', requestStop);
 process.on('SIGTERM', requestStop);
+// The parent went away (crash, kill -9): save and exit rather than train on as an orphan.
+process.on('disconnect', requestStop);
 
 async function run(dbPath: string, runId: number): Promise<number> {
   const db = openStore(dbPath);

@@ -36,6 +36,7 @@ export async function pretrainLayerwise(
           const target = h;
           return optimizer.minimize(() => tf.losses.meanSquaredError(target, down.apply(up.apply(target)) as tf.Tensor) as tf.Scalar, true, vars)!;
         });
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const next = sum.add(cost);
         sum.dispose();
         cost.dispose();

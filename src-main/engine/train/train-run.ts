@@ -56,6 +56,8 @@ async function saveEpoch(s: Session, optimizer: tf.Optimizer | null, metrics: Ep
   })();
 }
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** One pass over the training set; returns the mean batch loss, or null when stopped part-way. */
 async function trainEpoch(s: Session, optimizer: tf.Optimizer, reader: BatchReader, items: ItemSet, epoch: number, started: number): Promise<{ loss: number | null; samples: number }> {
   const { config, hooks } = s;
@@ -78,6 +80,8 @@ async function trainEpoch(s: Session, optimizer: tf.Optimizer, reader: BatchRead
       cost.dispose();
       sum = next;
       samples += positions.length;
+      // Let the event loop deliver messages (a stop request) between batches.
+      await yieldToEventLoop();
       const stopping = hooks.shouldStop();
       if ((b + 1) % reportEvery === 0 || b + 1 === batches || stopping) {
         const loss = (await sum.data())[0] / (b + 1);
