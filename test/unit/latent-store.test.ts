@@ -1,0 +1,280 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { attributeVector, attributeVectors } from '../../src-main/latent/attributes.ts';
+import { loadRunCodes } from '../../src-main/latent/codes.ts';
+import { exportEmbeddingsCsv, exportOutliersCsv } from '../../src-main/latent/export.ts';
+import { nearestItems } from '../../src-main/latent/neighbors.ts';
+import { rankOutliers } from '../../src-main/latent/outliers.ts';
+import { getProjection } from '../../src-main/latent/projections.ts';
+import { gaussian, seededRandom } from '../../src-main/latent/rng.ts';
+import { openStore, type Db } from '../../src-main/store/open.ts';
+import { runCli } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+interface Row {
+  path: string;
+  label: string | null;
+  attributes: Record<string, 0 | 1> | null;
+  code: number[];
+  logvar?: number[];
+  recon: number;
+  negElbo?: number;
+}
+
+/** A dataset, a completed run and its stored codes and scores, written as the import and the trainer would. */
+function seed(db: Db, rows: Row[], attributes: string[] = []): { runId: number; itemIds: number[] } {
+  const datasetId = Number(
+    db.prepare("INSERT INTO datasets (name, root, size, channels, fit, attributes) VALUES (?, ?, 8, 1, 'cover', ?)").run(`d${Date.now()}${Math.random()}`, `/x/${Math.random()}`, JSON.stringify(attributes))
+      .lastInsertRowid,
+  );
+  const runId = Number(db.prepare("INSERT INTO runs (dataset_id, model, config, status) VALUES (?, 'ae', '{}', 'completed')").run(datasetId).lastInsertRowid);
+  const item = db.prepare("INSERT INTO items (dataset_id, path, label, attributes, split, hash, width, height, cache_index) VALUES (?, ?, ?, ?, ?, 'h', 8, 8, ?)");
+  const code = db.prepare('INSERT INTO embeddings (run_id, item_id, code, logvar) VALUES (?, ?, ?, ?)');
+  const score = db.prepare('INSERT INTO scores (run_id, item_id, recon_error, neg_elbo) VALUES (?, ?, ?, ?)');
+  const blob = (v: number[]) => Buffer.from(Float32Array.from(v).buffer);
+  const itemIds: number[] = [];
+  db.transaction(() => {
+    rows.forEach((r, i) => {
+      const id = Number(item.run(datasetId, r.path, r.label, r.attributes ? JSON.stringify(r.attributes) : null, i % 5 ? 'train' : 'val', i).lastInsertRowid);
+      itemIds.push(id);
+      code.run(runId, id, blob(r.code), r.logvar ? blob(r.logvar) : null);
+      score.run(runId, id, r.recon, r.negElbo ?? null);
+    });
+  })();
+  return { runId, itemIds };
+}
+
+const dir = tempDir();
+const dbPath = path.join(dir, 'latent.db');
+const normal = gaussian(seededRandom(11));
+
+test('projections are stored per (run, method, params) and read back instead of recomputed', async () => {
+  const db = openStore(dbPath);
+  const { runId } = seed(
+    db,
+    Array.from({ length: 60 }, (_, i) => ({ path: `p${i}.png`, label: null, attributes: null, code: [normal(), normal(), normal(), normal()], recon: 0.01 })),
+  );
+  const first = await getProjection(db, runId, { method: 'pca' });
+  assert.equal(first.cached, false);
+  const again = await getProjection(db, runId, { method: 'pca' });
+  assert.equal(again.cached, true);
+  assert.deepEqual(again.coords, first.coords);
+  assert.deepEqual(again.itemIds, first.itemIds);
+
+  const raw = await getProjection(db, runId, { method: 'raw', dims: [3, 0, 1] });
+  const codes = loadRunCodes(db, runId);
+  assert.equal(raw.coords[0], codes.codes[3]);
+  assert.equal(raw.coords[1], codes.codes[0]);
+  await assert.rejects(getProjection(db, runId, { method: 'raw', dims: [0, 4] }), /dimension 4 does not exist.*0\.\.3/);
+
+  const umapA = await getProjection(db, runId, { method: 'umap', params: { seed: 3, nEpochs: 50 } });
+  const umapB = await getProjection(db, runId, { method: 'umap', params: { nEpochs: 50, seed: 3 } });
+  assert.equal(umapB.cached, true, 'the same parameters in another order hit the stored layout');
+  assert.equal(umapA.params.seed, 3);
+  assert.equal(umapA.params.nNeighbors, 15, 'defaults are recorded with the layout');
+  const rows = db.prepare('SELECT method FROM projections WHERE run_id = ? ORDER BY method').pluck().all(runId);
+  assert.deepEqual(rows, ['pca', 'raw', 'umap']);
+
+  // re-embedding the run (new codes) must not serve the old layout
+  db.prepare('UPDATE embeddings SET code = ? WHERE run_id = ? AND item_id = (SELECT min(item_id) FROM embeddings WHERE run_id = ?)').run(Buffer.from(Float32Array.of(9, 9, 9, 9).buffer), runId, runId);
+  const fresh = await getProjection(db, runId, { method: 'pca' });
+  assert.equal(fresh.cached, false);
+  assert.equal(db.prepare("SELECT count(*) FROM projections WHERE run_id = ? AND method = 'pca'").pluck().get(runId), 1, 'the stale layout is dropped');
+  db.close();
+});
+
+test('a 2-D latent projects raw with z = 0, and UMAP is reproducible from its seed', async () => {
+  const db = openStore(dbPath);
+  const { runId } = seed(
+    db,
+    Array.from({ length: 40 }, (_, i) => ({ path: `q${i}.png`, label: null, attributes: null, code: [i % 2 ? 5 + normal() : normal(), normal()], recon: 0.01 })),
+  );
+  const raw = await getProjection(db, runId, { method: 'raw' });
+  for (let i = 0; i < 40; i++) assert.equal(raw.coords[i * 3 + 2], 0);
+  const a = await getProjection(db, runId, { method: 'umap', params: { seed: 7, nEpochs: 30 } });
+  db.prepare('DELETE FROM projections WHERE run_id = ?').run(runId);
+  const b = await getProjection(db, runId, { method: 'umap', params: { seed: 7, nEpochs: 30 } });
+  assert.equal(b.cached, false);
+  assert.deepEqual(b.coords, a.coords);
+  db.close();
+});
+
+test('neighbours of an item leave the item out; cosine ignores length', () => {
+  const db = openStore(dbPath);
+  const { runId, itemIds } = seed(db, [
+    { path: 'a.png', label: null, attributes: null, code: [1, 0], recon: 0 },
+    { path: 'b.png', label: null, attributes: null, code: [1.1, 0], recon: 0 },
+    { path: 'c.png', label: null, attributes: null, code: [10, 0.5], recon: 0 },
+    { path: 'd.png', label: null, attributes: null, code: [0, 1.2], recon: 0 },
+  ]);
+  const codes = loadRunCodes(db, runId);
+  const euclid = nearestItems(codes, { itemId: itemIds[0] }, 2);
+  assert.deepEqual(
+    euclid.map((n) => n.itemId),
+    [itemIds[1], itemIds[3]],
+  );
+  assert.ok(Math.abs(euclid[0].distance - 0.1) < 1e-6);
+  const cosine = nearestItems(codes, { itemId: itemIds[0] }, 2, 'cosine');
+  assert.deepEqual(
+    cosine.map((n) => n.itemId),
+    [itemIds[1], itemIds[2]],
+  );
+  assert.deepEqual(
+    nearestItems(codes, { code: [0, 5] }, 1).map((n) => n.itemId),
+    [itemIds[3]],
+  );
+  assert.throws(() => nearestItems(codes, { code: [0, 5, 1] }, 1), /3 values.*2-D codes/);
+  assert.throws(() => nearestItems(codes, { itemId: 999_999 }, 1), /no code for item 999999/);
+  db.close();
+});
+
+test('attribute vectors: mean with minus without, AUC of the projection, balancing removes a confounder', () => {
+  const db = openStore(dbPath);
+  // dim 0 carries "smile", dim 1 carries "glasses"; smiles are mostly with glasses (confounded)
+  const rows: Row[] = [];
+  const cells: [number, number, number][] = [
+    [1, 1, 40],
+    [1, 0, 10],
+    [0, 1, 10],
+    [0, 0, 40],
+  ];
+  for (const [smile, glasses, count] of cells) {
+    for (let i = 0; i < count; i++) {
+      rows.push({ path: `s${smile}g${glasses}_${i}.png`, label: smile ? 'happy' : 'calm', attributes: { smile: smile as 0 | 1, glasses: glasses as 0 | 1 }, code: [2 * smile + 0.1 * normal(), 3 * glasses + 0.1 * normal(), normal()], recon: 0 });
+    }
+  }
+  rows.push({ path: 'unknown.png', label: null, attributes: null, code: [100, 100, 100], recon: 0 });
+  const { runId } = seed(db, rows, ['smile', 'glasses']);
+  const codes = loadRunCodes(db, runId);
+  const plain = attributeVector(db, codes, 'smile');
+  assert.equal(plain.withCount, 50);
+  assert.equal(plain.withoutCount, 50);
+  assert.ok(Math.abs(plain.vector[0] - 2) < 0.1);
+  // the confounder leaks in: (40*3 + 10*0)/50 - (10*3)/50 = 1.8
+  assert.ok(Math.abs(plain.vector[1] - 1.8) < 0.15, `unbalanced glasses component ${plain.vector[1]}`);
+  // along the confounded vector, smilers without glasses score below non-smilers with them: 10 x 10 of 50 x 50 pairs lost
+  assert.ok(Math.abs(plain.auc - 0.96) < 1e-9, `unbalanced AUC ${plain.auc}`);
+  const balanced = attributeVector(db, codes, 'smile', ['glasses']);
+  assert.ok(Math.abs(balanced.vector[0] - 2) < 0.1);
+  assert.ok(Math.abs(balanced.vector[1]) < 0.1, `balanced glasses component ${balanced.vector[1]}`);
+  assert.deepEqual(balanced.balancedAgainst, ['glasses']);
+  assert.equal(balanced.auc, 1);
+
+  const all = attributeVectors(db, codes);
+  assert.deepEqual(
+    all.map((v) => `${v.kind}:${v.name}`),
+    ['attribute:smile', 'attribute:glasses', 'label:calm', 'label:happy'],
+  );
+  const happy = all.find((v) => v.name === 'happy')!;
+  assert.equal(happy.withCount, 50);
+  assert.throws(() => attributeVector(db, codes, 'hat'), /No attribute or label "hat".*smile, glasses, calm, happy/);
+  assert.throws(() => attributeVectors(db, codes, ['hat']), /cannot balance against "hat"/);
+  db.close();
+});
+
+test('injected outliers rank at the top and sit above the suggested threshold; VAEs rank by negative ELBO', () => {
+  const db = openStore(dbPath);
+  const rows: Row[] = Array.from({ length: 200 }, (_, i) => ({ path: `n${i}.png`, label: 'x', attributes: null, code: [0], recon: 0.02 + 0.002 * normal(), negElbo: 49 + (i % 21) / 10 }));
+  rows[17] = { ...rows[17], path: 'odd17.png', recon: 0.01, negElbo: 90 };
+  rows[123] = { ...rows[123], path: 'odd123.png', recon: 0.01, negElbo: 80 };
+  const { runId } = seed(db, rows);
+  const report = rankOutliers(db, runId, 5);
+  assert.equal(report.score, 'neg_elbo');
+  assert.deepEqual(
+    report.items.slice(0, 2).map((i) => i.path),
+    ['odd17.png', 'odd123.png'],
+  );
+  assert.equal(report.aboveThreshold, 2);
+  assert.ok(report.items[2].score < report.threshold);
+  assert.equal(report.scored, 200);
+  db.close();
+});
+
+test('the exported CSV parses back to the stored codes exactly, with projection and scores', async () => {
+  const db = openStore(dbPath);
+  const rows: Row[] = Array.from({ length: 300 }, (_, i) => ({
+    path: i === 7 ? 'needs "quoting", really.png' : `c/${i}.png`,
+    label: i % 3 ? 'a' : null,
+    attributes: i % 4 ? { smile: (i % 2) as 0 | 1 } : null,
+    code: [normal() * 1e-3, normal() * 1e4, normal(), 1 / 3],
+    logvar: [normal(), normal(), normal(), normal()],
+    recon: Math.random() / 7,
+    negElbo: 100 * Math.random(),
+  }));
+  const { runId, itemIds } = seed(db, rows, ['smile']);
+  const file = path.join(dir, 'out.csv');
+  const written = await exportEmbeddingsCsv(db, runId, file);
+  assert.equal(written.rows, 300);
+  const records = parse(fs.readFileSync(file), { columns: true }) as Record<string, string>[];
+  assert.deepEqual(Object.keys(records[0]), ['id', 'path', 'label', 'split', 'smile', 'z0', 'z1', 'z2', 'z3', 'x', 'y', 'z', 'recon_error', 'neg_elbo']);
+  const codes = loadRunCodes(db, runId);
+  const pca = await getProjection(db, runId, { method: 'pca' });
+  assert.equal(pca.cached, true, 'the export stored the PCA projection it computed');
+  records.forEach((record, i) => {
+    assert.equal(Number(record.id), itemIds[i]);
+    assert.equal(record.path, rows[i].path);
+    assert.equal(record.label, rows[i].label ?? '');
+    for (let k = 0; k < 4; k++) assert.ok(Object.is(Math.fround(Number(record[`z${k}`])), codes.codes[i * 4 + k]), `row ${i} z${k}`);
+    for (let k = 0; k < 3; k++) assert.equal(Math.fround(Number(record['xyz'[k]])), pca.coords[i * 3 + k]);
+    assert.equal(Number(record.recon_error), rows[i].recon);
+    assert.equal(Number(record.neg_elbo), rows[i].negElbo);
+    assert.equal(record.smile, rows[i].attributes ? String(rows[i].attributes!.smile) : '');
+  });
+
+  const outlierFile = path.join(dir, 'outliers.csv');
+  const top = await exportOutliersCsv(db, runId, outlierFile, 10);
+  assert.equal(top.rows, 10);
+  const outliers = parse(fs.readFileSync(outlierFile), { columns: true }) as Record<string, string>[];
+  assert.deepEqual(Object.keys(outliers[0]), ['rank', 'id', 'path', 'label', 'split', 'neg_elbo', 'recon_error', 'above_threshold']);
+  const sorted = [...rows].sort((a, b) => b.negElbo! - a.negElbo!);
+  assert.equal(Number(outliers[0].neg_elbo), sorted[0].negElbo);
+  db.close();
+});
+
+test('CLI: project, neighbors, outliers and export work on a stored run and explain bad input', () => {
+  const db = openStore(dbPath);
+  const { runId, itemIds } = seed(
+    db,
+    Array.from({ length: 30 }, (_, i) => ({ path: `cli/${i}.png`, label: 'l', attributes: null, code: [i, 0, 0], recon: i === 4 ? 1 : 0.01 + 0.001 * normal() })),
+  );
+  db.close();
+  const env = { LATENT_LAB_DB: dbPath };
+  const project = runCli(['project', String(runId), '--method', 'raw', '--json'], env);
+  assert.equal(project.status, 0, project.stderr);
+  const projected = JSON.parse(project.stdout) as { itemIds: number[]; coords: number[] };
+  assert.deepEqual(projected.itemIds, itemIds);
+  assert.equal(projected.coords[3 * 5], 5);
+
+  const neighbours = runCli(['neighbors', String(runId), 'cli/10.png', '--k', '2', '--json'], env);
+  assert.equal(neighbours.status, 0, neighbours.stderr);
+  assert.deepEqual(
+    (JSON.parse(neighbours.stdout) as { path: string }[]).map((n) => n.path).sort(),
+    ['cli/11.png', 'cli/9.png'],
+  );
+
+  const outliers = runCli(['outliers', String(runId), '--top', '3'], env);
+  assert.equal(outliers.status, 0, outliers.stderr);
+  assert.match(outliers.stdout, /suggested threshold .*; 1 above it/);
+  assert.match(outliers.stdout.split('\n')[1], /^\s+1 \*\s+\d+\s+1\.0000\s+l\s+cli\/4\.png/);
+
+  const csv = path.join(dir, 'cli.csv');
+  const exported = runCli(['export', String(runId), '--out', csv], env);
+  assert.equal(exported.status, 0, exported.stderr);
+  assert.match(exported.stdout, /wrote 30 rows/);
+
+  for (const [args, message] of [
+    [['neighbors', String(runId), 'nope.png'], /has no item "nope.png"/],
+    [['neighbors', 'abc', '1'], /"abc" is not a run id/],
+    [['project', '999', '--method', 'pca'], /There is no run 999/],
+    [['project', String(runId), '--method', 'tsne'], /--method must be one of pca, umap, raw/],
+    [['export', String(runId), '--out', path.join(dir, 'x.txt')], /must name a .csv file/],
+  ] as [string[], RegExp][]) {
+    const result = runCli(args, env);
+    assert.equal(result.status, 1, `${args.join(' ')}: ${result.stdout}`);
+    assert.match(result.stderr, message);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
