@@ -168,6 +168,8 @@ export interface ItemRow {
   width: number;
   height: number;
   status: 'ok' | 'missing';
+  /** Its slot in the thumbnail atlases (see AtlasLayout). */
+  slot: number;
 }
 
 export interface ItemPage {
@@ -180,28 +182,44 @@ export interface AtlasTiles {
   tile: number;
   columns: number;
   rows: number;
+  perPage: number;
+  /** Width and height of a page in pixels. */
+  pagePixels: number;
   pages: number;
 }
 
+/**
+ * Thumbnail sprite atlases of a dataset. The item in slot s (its cache index)
+ * is on page floor(s / perPage), column (s % perPage) % columns, row
+ * floor((s % perPage) / columns). Fetch a page with atlasUrl(datasetId, tile, page).
+ */
 export interface AtlasLayout {
   datasetId: number;
-  /** Item i of the dataset (by cache index) sits on page floor(i / (columns*rows)) of each tile size. */
   tiles: AtlasTiles[];
-  /** itemIds[i] is the item in atlas slot i. */
+  /** Parallel arrays: item itemIds[k] sits in slot slots[k]. */
   itemIds: number[];
+  slots: number[];
 }
 
 export interface ImportSummary {
   dataset: number;
+  datasetName: string;
+  /** Items present now. */
   items: number;
   added: number;
   updated: number;
+  unchanged: number;
+  /** Items whose file is gone. */
   missing: number;
+  /** Files that could not be used, each with a reason for people. */
   skipped: { path: string; reason: string }[];
+  duplicates: { path: string; sameAs: string }[];
   labels: string[];
   attributes: string[];
+  attributeMatch: { file: string; unmatchedRows: number; imagesWithoutRow: number } | null;
   size: number;
-  channels: number;
+  channels: 1 | 3;
+  fit: 'cover' | 'contain';
   seconds: number;
 }
 
@@ -359,7 +377,7 @@ export type ApiResult<T> = { result: T } | { error: ApiErrorBody };
 // ---- events ----
 
 export interface ApiEvents {
-  'import.progress': { jobId: string; phase: string; done: number; total: number; ratePerSecond: number | null; etaSeconds: number | null };
+  'import.progress': { jobId: string; phase: 'scan' | 'decode' | 'atlas'; done: number; total: number; ratePerSecond: number | null; etaSeconds: number | null };
   'import.finished': { jobId: string; summary: ImportSummary };
   'import.failed': { jobId: string; error: ApiErrorBody };
   'train.progress': {

@@ -7,13 +7,14 @@ import { consoleLogger, toErrorBody, type Logger } from './errors.ts';
 import { EventHub } from './events.ts';
 import { appHandlers } from './handlers/app.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
+import { importHandlers } from './handlers/imports.ts';
 import { pendingHandlers } from './handlers/pending.ts';
 import { runHandlers } from './handlers/runs.ts';
 import type { Handler, Handlers } from './handlers/types.ts';
 import { isMethodName, type MethodName } from './method-names.ts';
 
 /** Every method's implementation; a method missing here is a compile error. */
-export const handlers: Handlers = { ...appHandlers, ...datasetHandlers, ...runHandlers, ...pendingHandlers };
+export const handlers: Handlers = { ...appHandlers, ...datasetHandlers, ...importHandlers, ...runHandlers, ...pendingHandlers };
 
 export interface ApiOptions {
   dbPath: string;

@@ -80,6 +80,6 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       };
     },
     imageUrl: (itemId) => `${options.origin}/api/items/${itemId}/image.png${query}`,
-    atlasUrl: (datasetId, tile, page) => `${options.origin}/api/datasets/${datasetId}/atlas/${tile}/${page}.png${query}`,
+    atlasUrl: (datasetId, tile, page) => `${options.origin}/api/datasets/${datasetId}/atlas/${tile}/${page}.webp${query}`,
   };
 }

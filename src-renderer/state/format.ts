@@ -11,3 +11,8 @@ export function formatNumber(value: number | null | undefined, digits = 4): stri
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   return Math.abs(value) >= 1000 ? value.toFixed(0) : value.toPrecision(digits);
 }
+
+/** "1 label", "3 labels". */
+export function plural(count: number, noun: string): string {
+  return `${count.toLocaleString()} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -72,3 +72,43 @@ export function screenshotDir(): string {
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+/**
+ * A small labelled image folder for browser tests: discs, squares and rings in
+ * class subfolders, at random positions, sizes and colours, plus an attributes
+ * CSV with one binary attribute a person can see (`Big`).
+ */
+export async function writeShapesDataset(dir: string, perClass: number, size = 32): Promise<{ total: number }> {
+  const sharp = (await import('sharp')).default;
+  let seed = 12345;
+  const rand = (): number => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 4294967296;
+  };
+  const rows = ['path,Big'];
+  const shapes = ['disc', 'square', 'ring'] as const;
+  for (const shape of shapes) {
+    fs.mkdirSync(path.join(dir, shape), { recursive: true });
+    for (let k = 0; k < perClass; k++) {
+      const big = rand() < 0.5;
+      const r = size * (big ? 0.3 + 0.08 * rand() : 0.14 + 0.06 * rand());
+      const cx = size / 2 + (rand() - 0.5) * (size - 2 * r) * 0.8;
+      const cy = size / 2 + (rand() - 0.5) * (size - 2 * r) * 0.8;
+      const color = [80 + 175 * rand(), 80 + 175 * rand(), 80 + 175 * rand()];
+      const pixels = Buffer.alloc(size * size * 3, 16);
+      for (let y = 0; y < size; y++) {
+        for (let x = 0; x < size; x++) {
+          const d = Math.hypot(x + 0.5 - cx, y + 0.5 - cy);
+          const inside =
+            shape === 'disc' ? d <= r : shape === 'ring' ? d <= r && d >= r * 0.55 : Math.abs(x + 0.5 - cx) <= r * 0.9 && Math.abs(y + 0.5 - cy) <= r * 0.9;
+          if (inside) pixels.set(color.map(Math.round), 3 * (y * size + x));
+        }
+      }
+      const name = `${shape}-${String(k).padStart(3, '0')}.png`;
+      await sharp(pixels, { raw: { width: size, height: size, channels: 3 } }).png().toFile(path.join(dir, shape, name));
+      rows.push(`${shape}/${name},${big ? 1 : 0}`);
+    }
+  }
+  fs.writeFileSync(path.join(dir, 'attributes.csv'), `${rows.join('\n')}\n`);
+  return { total: perClass * shapes.length };
+}

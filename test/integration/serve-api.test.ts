@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import sharp from 'sharp';
 import { WebSocket } from 'ws';
+import type { ApiEvents } from '../../src-main/api/contract.ts';
 import { createApi, type Api } from '../../src-main/api/create-api.ts';
 import { methodNames, type MethodName } from '../../src-main/api/method-names.ts';
 import { startServer, type RunningServer } from '../../src-main/server/server.ts';
@@ -106,4 +109,37 @@ test('item images are served by id as PNG', async () => {
   assert.equal(response.headers.get('content-type'), 'image/png');
   const bytes = Buffer.from(await response.arrayBuffer());
   assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+});
+
+test('an import started over HTTP returns a job id at once and reports through events', async () => {
+  const folder = path.join(dir, 'shapes');
+  for (const [label, shade] of [['light', 220], ['dark', 30]] as const) {
+    fs.mkdirSync(path.join(folder, label), { recursive: true });
+    for (let i = 0; i < 2; i++) {
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: shade, g: shade + i, b: shade } } }).png().toFile(path.join(folder, label, `${i}.png`));
+    }
+  }
+  const events: string[] = [];
+  const stopAll = client.onAnyEvent((event) => events.push(event.type));
+  let jobId = '';
+  const unsubscribe: (() => void)[] = [];
+  const finished = new Promise<ApiEvents['import.finished']>((resolve, reject) => {
+    unsubscribe.push(client.onEvent('import.finished', (data) => data.jobId === jobId && resolve(data)));
+    unsubscribe.push(client.onEvent('import.failed', (data) => data.jobId === jobId && reject(new Error(data.error.message))));
+  });
+  await new Promise((resolve) => setTimeout(resolve, 100)); // let the socket connect
+  ({ jobId } = await client.api.startImport({ folder, name: 'shapes', size: 8 }));
+  const { summary } = await finished;
+  for (const stop of [stopAll, ...unsubscribe]) stop();
+  assert.equal(summary.items, 4);
+  assert.deepEqual(summary.labels, ['dark', 'light']);
+  assert.ok(events.includes('import.progress'));
+
+  const atlas = await client.api.getAtlas({ datasetId: summary.dataset });
+  assert.equal(atlas.itemIds.length, 4);
+  const page = await fetch(client.atlasUrl(summary.dataset, atlas.tiles[0].tile, 0));
+  assert.equal(page.status, 200);
+  assert.equal(page.headers.get('content-type'), 'image/webp');
+  const missingPage = await fetch(client.atlasUrl(summary.dataset, atlas.tiles[0].tile, 99));
+  assert.equal(missingPage.status, 404);
 });

@@ -78,7 +78,7 @@ export const datasetHandlers = {
     const filter = where.join(' AND ');
     const total = (ctx.db.prepare(`SELECT count(*) AS n FROM items WHERE ${filter}`).get(...params) as { n: number }).n;
     const rows = ctx.db
-      .prepare(`SELECT id, path, label, attributes, split, width, height, status FROM items WHERE ${filter} ORDER BY id LIMIT ? OFFSET ?`)
+      .prepare(`SELECT id, path, label, attributes, split, width, height, status, cache_index AS slot FROM items WHERE ${filter} ORDER BY id LIMIT ? OFFSET ?`)
       .all(...params, input.limit, input.offset) as ItemDbRow[];
     const items = rows.map((row) => ({ ...row, attributes: row.attributes === null ? null : (JSON.parse(row.attributes) as Record<string, number>) }));
     return { total, items };

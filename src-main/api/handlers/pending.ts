@@ -7,9 +7,6 @@ function pending(): never {
 }
 
 export const pendingHandlers = {
-  getAtlas: pending,
-  startImport: pending,
-  cancelImport: pending,
   startDemo: pending,
   listModels: pending,
   startTraining: pending,

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { ATLAS_TILES, atlasLayout } from '../../dataset/atlas.ts';
+import { importFolder, type ImportProgress } from '../../dataset/import.ts';
+import type { ApiEvents, JobStarted } from '../contract.ts';
+import type { ApiContext } from '../context.ts';
+import { notFound, toErrorBody } from '../errors.ts';
+import type { Handlers } from './types.ts';
+
+/** Turns raw progress into events with rate and ETA, at most ~10 a second (plus every phase change and the end). */
+function progressReporter(ctx: ApiContext, jobId: string): (progress: ImportProgress) => void {
+  let phase = '';
+  let phaseStarted = 0;
+  let lastSent = 0;
+  return (progress) => {
+    const now = performance.now();
+    if (progress.phase !== phase) ((phase = progress.phase), (phaseStarted = now), (lastSent = 0));
+    const finished = progress.total > 0 && progress.done >= progress.total;
+    if (!finished && now - lastSent < 100 && lastSent !== 0) return;
+    lastSent = now;
+    const seconds = (now - phaseStarted) / 1000;
+    const rate = seconds > 0.2 && progress.done > 0 ? progress.done / seconds : null;
+    const event: ApiEvents['import.progress'] = {
+      jobId,
+      ...progress,
+      ratePerSecond: rate,
+      etaSeconds: rate && progress.total > 0 ? Math.max(0, (progress.total - progress.done) / rate) : null,
+    };
+    ctx.events.emit('import.progress', event);
+  };
+}
+
+/**
+ * Runs an import in the background: the caller gets a job id at once and
+ * hears import.progress, then import.finished or import.failed.
+ */
+export function startImportJob(ctx: ApiContext, run: (signal: AbortSignal, onProgress: (p: ImportProgress) => void) => ReturnType<typeof importFolder>): JobStarted {
+  const jobId = randomUUID();
+  const controller = new AbortController();
+  ctx.imports.set(jobId, controller);
+  // Deferred so the caller has the job id before the first event.
+  setImmediate(() => {
+    run(controller.signal, progressReporter(ctx, jobId))
+      .then((summary) => ctx.events.emit('import.finished', { jobId, summary }))
+      .catch((error: unknown) => ctx.events.emit('import.failed', { jobId, error: toErrorBody(error, ctx.log, 'import') }))
+      .finally(() => ctx.imports.delete(jobId));
+  });
+  return { jobId };
+}
+
+/** Import a folder, cancel it, and the thumbnail atlases it made. */
+export const importHandlers = {
+  startImport: (input, ctx) =>
+    startImportJob(ctx, (signal, onProgress) => importFolder({ ...input, dbPath: ctx.dbPath, signal, onProgress })),
+  cancelImport: (input, ctx) => {
+    const controller = ctx.imports.get(input.jobId);
+    controller?.abort();
+    return { cancelled: controller !== undefined };
+  },
+  getAtlas: (input, ctx) => {
+    const rows = ctx.db.prepare("SELECT id, cache_index FROM items WHERE dataset_id = ? AND status = 'ok' ORDER BY cache_index").all(input.datasetId) as {
+      id: number;
+      cache_index: number;
+    }[];
+    if (rows.length === 0 && !ctx.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(input.datasetId)) throw notFound(`Dataset ${input.datasetId}`);
+    const slots = rows.map((row) => row.cache_index);
+    const used = slots.length > 0 ? slots[slots.length - 1] + 1 : 0;
+    return {
+      datasetId: input.datasetId,
+      tiles: ATLAS_TILES.map((tile) => {
+        const layout = atlasLayout(tile);
+        return { ...layout, pages: Math.ceil(used / layout.perPage) };
+      }),
+      itemIds: rows.map((row) => row.id),
+      slots,
+    };
+  },
+} satisfies Partial<Handlers>;

@@ -1,0 +1,220 @@
+/**
+ * A new user's whole journey, in a real Chromium against a real `latent-lab serve`:
+ * import a folder, train a small model, see and pick points in the 3-D view,
+ * interpolate by dragging, move the attribute slider, open outliers, export a CSV.
+ * Every step asserts what the user would see and saves a screenshot under
+ * test-results/browser/.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import type { Browser, Locator, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { launchChromium, screenshotDir, startServe, writeShapesDataset, type Served } from '../helpers/browser.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const PER_CLASS = 40;
+let served: Served;
+let browser: Browser;
+let page: Page;
+let total = 0;
+let folder = '';
+const pageErrors: string[] = [];
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshotDir(), `${name}.png`) });
+}
+
+/** Client coordinates of a drawn point: a pixel of the view far from the background colour, away from overlays. */
+async function findPoint(view: Locator, avoid: Locator[]): Promise<{ x: number; y: number }> {
+  const box = await view.boundingBox();
+  assert.ok(box, 'the point view has a size');
+  const png = await view.screenshot();
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  const skip = (await Promise.all(avoid.map((l) => l.boundingBox()))).filter((b) => b !== null);
+  const bg = [data[0], data[1], data[2]];
+  let best: { x: number; y: number; d: number } | null = null;
+  const cx = info.width / 2;
+  const cy = info.height / 2;
+  for (let y = 10; y < info.height - 40; y += 1) {
+    for (let x = 10; x < info.width - 10; x += 1) {
+      const o = (y * info.width + x) * info.channels;
+      const diff = Math.abs(data[o] - bg[0]) + Math.abs(data[o + 1] - bg[1]) + Math.abs(data[o + 2] - bg[2]);
+      if (diff < 90) continue;
+      const px = box.x + x;
+      const py = box.y + y;
+      if (skip.some((b) => px >= b.x - 4 && px <= b.x + b.width + 4 && py >= b.y - 4 && py <= b.y + b.height + 4)) continue;
+      const d = Math.hypot(x - cx, y - cy);
+      if (!best || d < best.d) best = { x: px, y: py, d };
+    }
+  }
+  assert.ok(best, 'the 3-D view shows coloured points');
+  return { x: best.x, y: best.y };
+}
+
+/** Waits for what the user expects to see; an error shown in the page instead fails at once with its message. */
+async function see(target: Locator, timeout = 20_000): Promise<void> {
+  const error = page.locator('[data-test=error]').first();
+  const outcome = await Promise.race([
+    target.waitFor({ timeout }).then(() => null),
+    error.waitFor({ timeout }).then(async () => error.innerText()),
+  ]);
+  if (outcome !== null) throw new Error(`The page shows an error instead: ${outcome}`);
+}
+
+async function dragSlider(slider: Locator, from: number, to: number): Promise<void> {
+  const box = await slider.boundingBox();
+  assert.ok(box);
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * from, y);
+  await page.mouse.down();
+  for (let k = 1; k <= 8; k++) await page.mouse.move(box.x + box.width * (from + ((to - from) * k) / 8), y);
+  await page.mouse.up();
+}
+
+const dir = tempDir('latent-lab-journey-');
+
+before(async () => {
+  folder = path.join(dir, 'shapes');
+  ({ total } = await writeShapesDataset(folder, PER_CLASS));
+  served = await startServe(path.join(dir, 'journey.db'));
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+
+after(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+test('a new user walks the whole journey in the browser', { timeout: 240_000 }, async (t) => {
+  // Each step needs the one before: after a failure the rest are skipped, with a screenshot of where it stopped.
+  let failed: string | null = null;
+  const step = (name: string, fn: () => Promise<void>) =>
+    t.test(name, async (s) => {
+      if (failed) return s.skip(`after "${failed}" failed`);
+      try {
+        await fn();
+      } catch (error) {
+        failed = name;
+        await shot('failed').catch(() => undefined);
+        throw error;
+      }
+    });
+  await step('opens the app and is told what to do first', async () => {
+    await page.goto(served.url);
+    await page.getByText('No datasets yet').first().waitFor();
+    await shot('01-empty');
+  });
+
+  await step('imports a folder and sees its images, labels and attributes', async () => {
+    await page.fill('[data-test=folder]', folder);
+    await page.click('[data-test=import]');
+    const summary = page.locator('[data-test=import-summary]');
+    await see(summary, 60_000);
+    assert.match(await summary.innerText(), new RegExp(`Imported ${total} images`));
+    assert.match(await summary.innerText(), /3 labels · 1 attribute ·/);
+    await page.locator('[data-test=grid-item]').first().waitFor();
+    assert.ok((await page.locator('[data-test=grid-item]').count()) > 10, 'the image grid is filled');
+    assert.equal(await page.locator('[data-test=sidebar-dataset]').count(), 1);
+    await shot('02-imported');
+  });
+
+  await step('trains a small VAE and watches the loss chart', async () => {
+    await page.click('[data-tab=train]');
+    await see(page.locator('[data-model=vae]'));
+    await page.click('[data-model=vae]');
+    await page.fill('[data-test=latent]', '4');
+    await page.fill('[data-test=epochs]', '4');
+    await page.click('[data-test=train]');
+    await see(page.locator('[data-test=run-status]', { hasText: 'completed' }), 120_000);
+    await page.locator('[data-test=chart] canvas').first().waitFor();
+    assert.match(await page.locator('.facts').innerText(), /backend \w+/);
+    await shot('03-trained');
+  });
+
+  await step('sees every item as a point in the 3-D view, hovers and selects one', async () => {
+    await page.click('[data-tab=explore]');
+    await see(page.getByText(`${total} points`), 60_000);
+    const view = page.locator('[data-test=point-view]');
+    await page.locator('[data-test=legend]').waitFor();
+    assert.match(await page.locator('[data-test=legend]').innerText(), /disc[\s\S]*square[\s\S]*ring|ring[\s\S]*disc|square[\s\S]*disc/);
+    await page.waitForTimeout(400); // the view draws on demand; let it settle
+    const avoid = [page.locator('[data-test=legend]'), page.locator('.hint')];
+    const point = await findPoint(view, avoid);
+    await page.mouse.move(point.x, point.y);
+    const card = page.locator('[data-test=hover-card]');
+    await card.waitFor({ timeout: 5000 });
+    assert.match(await card.innerText(), /(disc|square|ring)\/\w+-\d+\.png/);
+    await shot('04-explore-hover');
+
+    await page.mouse.click(point.x, point.y);
+    const inspector = page.locator('[data-test=inspector]');
+    await inspector.locator('[data-test=inspector-image]').waitFor();
+    await inspector.getByText('reconstruction').waitFor();
+    await inspector.locator('img[alt=""]').first().waitFor(); // reconstruction and neighbours decoded
+    assert.ok((await inspector.locator('.nb').count()) > 0, 'nearest neighbours are listed');
+    await page.click('[data-test=use-a]');
+    // The first neighbour becomes B: the inspector moves to it.
+    await inspector.locator('.nb').first().click();
+    await page.click('[data-test=use-b]');
+    await shot('05-explore-selected');
+  });
+
+  await step('interpolates between two items by dragging the handle', async () => {
+    await page.click('[data-tab=interpolate]');
+    const strip = page.locator('[data-test=strip]');
+    await see(strip.locator('img').nth(7), 30_000);
+    assert.equal(await strip.locator('img').count(), 8);
+    await page.locator('[data-test=decode-ms]').waitFor();
+    const live = page.locator('.live img');
+    const before = await live.getAttribute('src');
+    await dragSlider(page.locator('[data-test=handle]'), 0.5, 0.02);
+    await page.waitForFunction((src) => document.querySelector('.live img')?.getAttribute('src') !== src, before);
+    await page.click('[data-test=lerp]');
+    await strip.locator('img').nth(7).waitFor();
+    await shot('06-interpolate');
+  });
+
+  await step('moves the attribute slider and sees the decoded image change', async () => {
+    await page.click('[data-tab=attributes]');
+    const vectors = page.locator('[data-test=vectors]');
+    await see(vectors, 30_000);
+    assert.match(await vectors.innerText(), /Big/);
+    await vectors.getByText('Big', { exact: true }).click();
+    const edited = page.locator('.pair img').nth(1);
+    await edited.waitFor();
+    const before = await edited.getAttribute('src');
+    await dragSlider(page.locator('[data-test=strength]'), 0.5, 0.98);
+    await page.waitForFunction((src) => document.querySelectorAll('.pair img')[1]?.getAttribute('src') !== src, before);
+    await shot('07-attributes');
+  });
+
+  await step('opens the outliers ranked by score with the suggested threshold', async () => {
+    await page.click('[data-tab=outliers]');
+    await see(page.locator('[data-test=outlier]').first(), 30_000);
+    assert.ok((await page.locator('[data-test=outlier]').count()) > 0);
+    assert.match(await page.locator('[data-test=flagged-count]').innerText(), /\d+ of the top \d+ above it/);
+    await shot('08-outliers');
+  });
+
+  await step('exports the embeddings to CSV and the file parses', async () => {
+    await page.click('[data-tab=export]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=export-embeddings]')]);
+    const file = path.join(screenshotDir(), 'embeddings.csv');
+    await download.saveAs(file);
+    const rows = parse(fs.readFileSync(file), { columns: true }) as Record<string, string>[];
+    assert.equal(rows.length, total);
+    for (const column of ['id', 'path', 'label', 'split', 'Big', 'z0', 'z3', 'x', 'y', 'z', 'recon_error']) assert.ok(column in rows[0], `CSV has ${column}`);
+    assert.ok(rows.every((r) => Number.isFinite(Number(r.z0)) && Number.isFinite(Number(r.recon_error))));
+    await shot('09-export');
+  });
+
+  assert.equal(failed, null, `the journey stopped at "${failed}" (see test-results/browser/failed.png)`);
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+});
