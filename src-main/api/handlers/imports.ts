@@ -13,7 +13,11 @@ function progressReporter(ctx: ApiContext, jobId: string): (progress: ImportProg
   let lastSent = 0;
   return (progress) => {
     const now = performance.now();
-    if (progress.phase !== phase) ((phase = progress.phase), (phaseStarted = now), (lastSent = 0));
+    if (progress.phase !== phase) {
+      phase = progress.phase;
+      phaseStarted = now;
+      lastSent = 0;
+    }
     const finished = progress.total > 0 && progress.done >= progress.total;
     if (!finished && now - lastSent < 100 && lastSent !== 0) return;
     lastSent = now;
