@@ -175,7 +175,7 @@ test('a new user walks the whole journey in the browser', { timeout: 240_000 }, 
     const live = page.locator('.live img');
     const before = await live.getAttribute('src');
     await dragSlider(page.locator('[data-test=handle]'), 0.5, 0.02);
-    await page.waitForFunction((src) => document.querySelector('.live img')?.getAttribute('src') !== src, before);
+    await page.waitForFunction(`document.querySelector('.live img')?.getAttribute('src') !== ${JSON.stringify(before)}`);
     await page.click('[data-test=lerp]');
     await strip.locator('img').nth(7).waitFor();
     await shot('06-interpolate');
@@ -191,7 +191,7 @@ test('a new user walks the whole journey in the browser', { timeout: 240_000 }, 
     await edited.waitFor();
     const before = await edited.getAttribute('src');
     await dragSlider(page.locator('[data-test=strength]'), 0.5, 0.98);
-    await page.waitForFunction((src) => document.querySelectorAll('.pair img')[1]?.getAttribute('src') !== src, before);
+    await page.waitForFunction(`document.querySelectorAll('.pair img')[1]?.getAttribute('src') !== ${JSON.stringify(before)}`);
     await shot('07-attributes');
   });
 
