@@ -57,17 +57,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'method_not_allowed', 'Only GET and POST are served here.');
     if (url.pathname.startsWith('/api/')) return mediaRoute(options.api.context, url, res);
-    const file = files.get(url.pathname);
-    if (!file) {
-      if (files.size === 0) return sendText(res, 503, 'The Latent Lab page is not built yet: run `npm run build`, then restart `latent-lab serve`.');
-      return sendText(res, 404, 'Not found.');
-    }
     if (url.searchParams.has('token')) {
       // First visit: keep the token in a strict, HttpOnly cookie and take it out of the address bar.
-      res.writeHead(303, { Location: url.pathname, 'Set-Cookie': `${guard.cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
+      res.writeHead(303, { Location: '/', 'Set-Cookie': `${guard.cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
       return void res.end();
     }
-    return sendFile(res, file);
+    const file = files.get(url.pathname);
+    if (file) return sendFile(res, file);
+    if (files.size === 0) return sendText(res, 503, 'The Latent Lab page is not built yet: run `npm run build`, then restart `latent-lab serve`.');
+    return sendText(res, 404, 'Not found.');
   }
 
   const server = http.createServer((req, res) => {
@@ -76,6 +74,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const refusal = refuse(req, url, guard);
     if (refusal) {
       req.resume();
+      res.setHeader('Connection', 'close');
       return sendError(res, refusal.status, 'refused', refusal.message);
     }
     route(req, res, url).catch((error: unknown) => {
