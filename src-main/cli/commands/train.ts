@@ -100,7 +100,7 @@ function progressView(): { onEvent(event: TrainEvent): void; close(): void } {
             `${event.valKl === null ? '' : `  val kl ${fmt(event.valKl)}`}  ${Math.round(event.samplesPerSecond)} img/s`,
         );
       } else if (event.type === 'status') {
-        line(event.backend ? `run ${event.status} on ${event.backend}` : `run ${event.status}`);
+        line(event.status === 'running' && event.backend ? `training on ${event.backend}` : `run ${event.status}`);
       } else line(event.message);
     },
     close() {
