@@ -124,8 +124,9 @@ export class PointCloud {
     }
     this.geometry.dispose();
     this.geometry.setAttribute('position', new THREE.BufferAttribute(this.positions, 3));
-    this.geometry.setAttribute('aColor', new THREE.Uint8BufferAttribute(new Uint8Array(3 * n).fill(200), 3, true));
-    this.geometry.setAttribute('aState', new THREE.Uint8BufferAttribute(new Uint8Array(n), 1, false));
+    const rgba = new Uint8Array(4 * n).fill(200);
+    for (let b = 0; b < n; b++) rgba[4 * b + 3] = 0;
+    this.geometry.setAttribute('aColor', new THREE.Uint8BufferAttribute(rgba, 4, true));
     this.geometry.setAttribute('aSlot', new THREE.Float32BufferAttribute(new Float32Array(n).fill(-1), 1));
     // A point's world size shrinks as the cloud gets denser, so 1k and 1M points both read well.
     this.material.uniforms.uSize.value = Math.min(0.045, Math.max(0.004, 0.045 / Math.cbrt(Math.max(1, n) / 1000)));
@@ -142,9 +143,9 @@ export class PointCloud {
     const out = attr.array as Uint8Array;
     for (let b = 0; b < this.count; b++) {
       const i = this.order[b];
-      out[3 * b] = rgb[3 * i];
-      out[3 * b + 1] = rgb[3 * i + 1];
-      out[3 * b + 2] = rgb[3 * i + 2];
+      out[4 * b] = rgb[3 * i];
+      out[4 * b + 1] = rgb[3 * i + 1];
+      out[4 * b + 2] = rgb[3 * i + 2];
     }
     attr.needsUpdate = true;
     this.requestFull();
@@ -152,14 +153,14 @@ export class PointCloud {
 
   /** Marks the selected items (ringed); when `dimOthers`, the rest fade. */
   setSelection(items: Iterable<number>, dimOthers: boolean): void {
-    const attr = this.geometry.getAttribute('aState') as THREE.BufferAttribute | undefined;
+    const attr = this.geometry.getAttribute('aColor') as THREE.BufferAttribute | undefined;
     if (!attr) return;
-    const state = attr.array as Uint8Array;
-    state.fill(0);
+    const rgba = attr.array as Uint8Array;
+    for (let b = 0; b < this.count; b++) rgba[4 * b + 3] = 0;
     let any = false;
     for (const i of items) {
       if (i >= 0 && i < this.count) {
-        state[this.bufferOf[i]] = 1;
+        rgba[4 * this.bufferOf[i] + 3] = 1;
         any = true;
       }
     }
@@ -349,10 +350,14 @@ export class PointCloud {
   };
 
   private adaptBudget(frameMs: number): void {
+    if (frameMs > 250) return; // a full frame or a stalled tab says nothing about the moving cost
     this.frameMsAverage = this.frameMsAverage ? 0.7 * this.frameMsAverage + 0.3 * frameMs : frameMs;
     const budget = this.stats.motionBudget;
-    if (this.frameMsAverage > TARGET_FRAME_MS * 1.1) this.stats.motionBudget = Math.max(MIN_MOTION_BUDGET, Math.floor(budget * 0.9));
-    else if (this.frameMsAverage < TARGET_FRAME_MS * 0.8) this.stats.motionBudget = Math.min(this.count, Math.ceil(budget * 1.05));
+    if (this.frameMsAverage > TARGET_FRAME_MS * 1.1) {
+      this.stats.motionBudget = Math.max(MIN_MOTION_BUDGET, Math.floor(budget * Math.max(0.7, Math.min(0.95, TARGET_FRAME_MS / this.frameMsAverage))));
+    } else if (this.frameMsAverage < TARGET_FRAME_MS * 0.9) {
+      this.stats.motionBudget = Math.min(this.count, Math.ceil(budget * 1.05));
+    }
   }
 
   private settle(): void {

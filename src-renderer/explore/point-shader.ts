@@ -4,9 +4,8 @@
  * point is large enough on screen to show one.
  */
 export const pointVertexShader = /* glsl */ `
-in vec3 aColor;
+in vec4 aColor;  // rgb, and in alpha the state: 0 plain, 1 selected (RGBA8 keeps the attribute in a native format)
 in float aSlot;
-in float aState;
 
 uniform float uSize;        // world-space diameter
 uniform float uPixelScale;  // pixels per world unit at distance 1 (perspective) or absolute (orthographic)
@@ -23,16 +22,17 @@ out float vSlot;
 out float vState;
 
 void main() {
+  float state = floor(aColor.a * 255.0 + 0.5);
   vec3 p = vec3(position.xy, position.z * (1.0 - uFlat));
   vec4 mv = modelViewMatrix * vec4(p, 1.0);
   gl_Position = projectionMatrix * mv;
   float px = uOrtho > 0.5 ? uSize * uPixelScale : uSize * uPixelScale / max(-mv.z, 1e-4);
   float hovered = float(gl_VertexID) == uHover ? 1.0 : 0.0;
-  px = clamp(px, uMinPx, uMaxPx) * (1.0 + 0.8 * hovered + 0.4 * step(0.5, aState) * step(aState, 1.5));
+  px = clamp(px, uMinPx, uMaxPx) * (1.0 + 0.8 * hovered + 0.4 * step(0.5, state) * step(state, 1.5));
   gl_PointSize = px;
-  vColor = aColor;
+  vColor = aColor.rgb;
   vSlot = px >= uThumbPx ? aSlot : -1.0;
-  vState = hovered > 0.5 ? 3.0 : (uDimOthers > 0.5 && aState < 0.5 ? 2.0 : aState);
+  vState = hovered > 0.5 ? 3.0 : (uDimOthers > 0.5 && state < 0.5 ? 2.0 : state);
 }
 `;
 
