@@ -116,6 +116,7 @@ export async function startSession(): Promise<void> {
     if (run) {
       run.status = status.status;
       run.error = status.error;
+      if (status.backend) run.backend = status.backend;
     }
     void refreshRuns();
   });
