@@ -1,3 +1,4 @@
+import type { ChildLike } from '../engine/launcher.ts';
 import type { Db } from '../store/open.ts';
 import type { HostKind } from './contract.ts';
 import type { Logger } from './errors.ts';
@@ -9,6 +10,8 @@ export interface ApiHost {
   /** Native folder chooser; absent outside Electron. Resolves null when cancelled. */
   pickFolder?: (title?: string) => Promise<string | null>;
   pickSaveFile?: (defaultName?: string) => Promise<string | null>;
+  /** Starts the trainer process; default child_process.fork (Electron passes a utilityProcess adapter). */
+  fork?: (entry: string) => ChildLike;
 }
 
 /** A long operation running in the background, stoppable by id. */

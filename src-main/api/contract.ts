@@ -22,12 +22,15 @@ export const trainConfigSchema = z.strictObject({
   lr: z.number().positive().max(10).optional(),
   loss: z.enum(['bce', 'mse']).optional(),
   beta: z.number().min(0).optional(),
+  activation: z.enum(['relu', 'elu', 'tanh', 'sigmoid', 'linear']).optional(),
   hidden: z.array(z.number().int().positive()).max(16).optional(),
   filters: z.array(z.number().int().positive()).max(16).optional(),
-  denoise: z.string().optional(),
+  /** gaussian:SIGMA or mask:P */
+  denoise: z.string().regex(/^(gaussian|mask):[0-9.]+$/, 'write denoise as gaussian:SIGMA or mask:P, e.g. gaussian:0.2').optional(),
   sparse: z.number().min(0).optional(),
   contractive: z.number().min(0).optional(),
   pretrain: z.enum(['none', 'layerwise']).optional(),
+  pretrainEpochs: z.number().int().min(1).optional(),
   seed: z.number().int().min(0).optional(),
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).optional(),
 });
@@ -58,7 +61,7 @@ export const inputSchemas = {
     attributes: z.string().min(1).optional(),
   }),
   cancelImport: z.strictObject({ jobId: z.string().min(1) }),
-  startDemo: z.strictObject({}),
+  startDemo: z.strictObject({ count: z.number().int().min(3).max(200_000).default(2000) }),
 
   listModels: z.strictObject({}),
   listRuns: z.strictObject({ datasetId: id.optional() }),
@@ -72,7 +75,8 @@ export const inputSchemas = {
   project: z.strictObject({
     runId,
     method: z.enum(['pca', 'umap', 'raw']).default('pca'),
-    dims: z.tuple([z.number().int().min(0), z.number().int().min(0), z.number().int().min(0)]).optional(),
+    /** raw only: which latent dimensions become x, y, z (default 0, 1, 2). */
+    dims: z.array(z.number().int().min(0)).min(1).max(3).optional(),
     seed: z.number().int().min(0).optional(),
     neighbours: z.number().int().min(2).max(200).optional(),
     minDist: z.number().min(0).max(1).optional(),
@@ -111,7 +115,7 @@ export const inputSchemas = {
     label: z.string().optional(),
     seed: z.number().int().min(0).optional(),
   }),
-  manifold: z.strictObject({ runId, steps: z.number().int().min(2).max(32).default(10) }),
+  manifold: z.strictObject({ runId, steps: z.number().int().min(2).max(32).default(10), label: z.string().optional() }),
   outliers: z.strictObject({ runId, top: z.number().int().min(1).max(100_000).default(100) }),
   exportCsv: z.strictObject({ runId, kind: csvKind.default('embeddings'), path: z.string().min(1, 'choose where to save the CSV') }),
 } satisfies Record<MethodName, z.ZodType>;
@@ -229,10 +233,12 @@ export interface JobStarted {
 
 export interface ModelInfo {
   name: string;
-  title: string;
   description: string;
   variational: boolean;
   conditional: boolean;
+  conv: boolean;
+  /** Fitted in closed form (PCA) rather than trained epoch by epoch. */
+  closedForm: boolean;
 }
 
 export type RunStatus = 'queued' | 'running' | 'stopped' | 'completed' | 'failed' | 'interrupted';
@@ -310,6 +316,7 @@ export interface AttributeVector {
   auc: number;
   withCount: number;
   withoutCount: number;
+  balancedAgainst: string[];
 }
 
 export interface ImageSet {
@@ -317,11 +324,31 @@ export interface ImageSet {
   images: DecodedImage[];
 }
 
+export interface SampleSet extends ImageSet {
+  /** prior: N(0, I) of a VAE; fitted-gaussian: a Gaussian fitted to a plain autoencoder's codes. */
+  source: 'prior' | 'fitted-gaussian';
+  /** Label of each sample (conditional models), else empty. */
+  labels: string[];
+}
+
+export interface ManifoldGrid extends ImageSet {
+  /** steps x steps images, row-major, y decreasing down the rows. */
+  steps: number;
+  axis: { x: number[]; y: number[] };
+}
+
 export interface OutlierList {
+  runId: number;
   score: 'recon_error' | 'neg_elbo';
-  /** Suggested threshold from the score distribution (median + k * MAD). */
+  /** Suggested threshold: median + k * 1.4826 * MAD of every item's score. */
   threshold: number;
-  items: { itemId: number; path: string; label: string | null; score: number }[];
+  k: number;
+  median: number;
+  mad: number;
+  scored: number;
+  aboveThreshold: number;
+  /** Highest score first; images by imageUrl(itemId), reconstructions by reconstruct(). */
+  items: { rank: number; itemId: number; path: string; label: string | null; split: string; score: number; reconError: number }[];
 }
 
 export interface CsvWritten {
@@ -355,10 +382,10 @@ export interface ApiOutputs {
   reconstruct: DecodedImage;
   interpolate: Interpolation;
   attributeVectors: { vectors: AttributeVector[] };
-  applyAttribute: DecodedImage;
+  applyAttribute: DecodedImage & { auc: number };
   analogy: DecodedImage;
-  samples: ImageSet;
-  manifold: ImageSet & { steps: number };
+  samples: SampleSet;
+  manifold: ManifoldGrid;
   outliers: OutlierList;
   exportCsv: CsvWritten;
 }
@@ -377,7 +404,7 @@ export type ApiResult<T> = { result: T } | { error: ApiErrorBody };
 // ---- events ----
 
 export interface ApiEvents {
-  'import.progress': { jobId: string; phase: 'scan' | 'decode' | 'atlas'; done: number; total: number; ratePerSecond: number | null; etaSeconds: number | null };
+  'import.progress': { jobId: string; phase: 'draw' | 'scan' | 'decode' | 'atlas'; done: number; total: number; ratePerSecond: number | null; etaSeconds: number | null };
   'import.finished': { jobId: string; summary: ImportSummary };
   'import.failed': { jobId: string; error: ApiErrorBody };
   'train.progress': {
@@ -391,8 +418,8 @@ export interface ApiEvents {
     etaSeconds: number | null;
   };
   'train.epoch': { runId: number } & EpochMetrics;
-  'run.status': { runId: number; status: RunStatus; error: string | null };
-  'project.progress': { runId: number; method: string; done: number; total: number };
+  'run.status': { runId: number; status: RunStatus; error: string | null; backend: string | null; note: string | null };
+  'project.progress': { runId: number; method: 'umap'; phase: string; fraction: number };
   /** An application-menu action the renderer should perform (Electron only). */
   menu: { action: 'openFolder' | 'exportCsv' | 'tryDemo' };
 }

@@ -8,13 +8,14 @@ import { EventHub } from './events.ts';
 import { appHandlers } from './handlers/app.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
 import { importHandlers } from './handlers/imports.ts';
-import { pendingHandlers } from './handlers/pending.ts';
+import { latentHandlers } from './handlers/latent.ts';
 import { runHandlers } from './handlers/runs.ts';
+import { trainingHandlers } from './handlers/training.ts';
 import type { Handler, Handlers } from './handlers/types.ts';
 import { isMethodName, type MethodName } from './method-names.ts';
 
 /** Every method's implementation; a method missing here is a compile error. */
-export const handlers: Handlers = { ...appHandlers, ...datasetHandlers, ...importHandlers, ...runHandlers, ...pendingHandlers };
+export const handlers: Handlers = { ...appHandlers, ...datasetHandlers, ...importHandlers, ...runHandlers, ...trainingHandlers, ...latentHandlers };
 
 export interface ApiOptions {
   dbPath: string;

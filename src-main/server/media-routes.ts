@@ -1,9 +1,15 @@
+import fs from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { ApiContext } from '../api/context.ts';
 import { notFound } from '../api/errors.ts';
 import { atlasPage, itemPng } from '../api/media.ts';
+import { exportEmbeddingsCsv, exportOutliersCsv } from '../latent/export.ts';
 
 const itemImage = /^\/api\/items\/(\d{1,12})\/image\.png$/;
+const runCsv = /^\/api\/runs\/(\d{1,12})\/export\.csv$/;
 const atlasImage = /^\/api\/datasets\/(\d{1,12})\/atlas\/(\d{1,4})\/(\d{1,9})\.webp$/;
 
 function sendImage(res: ServerResponse, type: string, bytes: Buffer): void {
@@ -21,5 +27,24 @@ export async function mediaRoute(ctx: ApiContext, url: URL, res: ServerResponse)
   if (item) return sendImage(res, 'image/png', await itemPng(ctx, Number(item[1])));
   const atlas = atlasImage.exec(url.pathname);
   if (atlas) return sendImage(res, 'image/webp', await atlasPage(ctx, Number(atlas[1]), Number(atlas[2]), Number(atlas[3])));
+  const csv = runCsv.exec(url.pathname);
+  if (csv) return sendCsv(ctx, res, Number(csv[1]), url.searchParams.get('kind') === 'outliers' ? 'outliers' : 'embeddings');
   throw notFound(`The resource ${url.pathname.slice(0, 100)}`);
+}
+
+/** A run's CSV as a download (the browser's Save): written to a temporary file by the latent room's exporter, then streamed. */
+async function sendCsv(ctx: ApiContext, res: ServerResponse, runId: number, kind: 'embeddings' | 'outliers'): Promise<void> {
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'latent-lab-export-'));
+  try {
+    const file = path.join(dir, 'export.csv');
+    await (kind === 'outliers' ? exportOutliersCsv(ctx.db, runId, file) : exportEmbeddingsCsv(ctx.db, runId, file));
+    res.writeHead(200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="run-${runId}-${kind}.csv"`,
+      'Cache-Control': 'no-store',
+    });
+    await pipeline(fs.createReadStream(file), res);
+  } finally {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  }
 }

@@ -49,7 +49,7 @@ export function sampleInputs(seed: { datasetId: number; itemIds: number[]; runId
     getAtlas: { datasetId: seed.datasetId },
     startImport: { folder: path.join(seed.dir, 'no-such-folder') },
     cancelImport: { jobId: 'no-such-job' },
-    startDemo: {},
+    startDemo: { count: 3 },
     listModels: {},
     listRuns: {},
     getRun: { runId },

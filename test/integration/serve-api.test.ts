@@ -94,7 +94,7 @@ test('events published by the API arrive over the WebSocket, typed by name', asy
     });
   });
   // The socket connects asynchronously; publish until the page hears it.
-  const payload = { runId: seed.runId, status: 'running' as const, error: null };
+  const payload = { runId: seed.runId, status: 'running' as const, error: null, backend: 'cpu', note: null };
   const timer = setInterval(() => api.events.emit('run.status', payload), 20);
   try {
     assert.deepEqual(await got, payload);

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { ATLAS_TILES, atlasLayout } from '../../dataset/atlas.ts';
+import { writeDemoFolder } from '../../dataset/demo.ts';
 import { importFolder, type ImportProgress } from '../../dataset/import.ts';
 import type { ApiEvents, JobStarted } from '../contract.ts';
 import type { ApiContext } from '../context.ts';
@@ -7,7 +9,9 @@ import { notFound, toErrorBody } from '../errors.ts';
 import type { Handlers } from './types.ts';
 
 /** Turns raw progress into events with rate and ETA, at most ~10 a second (plus every phase change and the end). */
-function progressReporter(ctx: ApiContext, jobId: string): (progress: ImportProgress) => void {
+type Progress = Omit<ImportProgress, 'phase'> & { phase: ApiEvents['import.progress']['phase'] };
+
+function progressReporter(ctx: ApiContext, jobId: string): (progress: Progress) => void {
   let phase = '';
   let phaseStarted = 0;
   let lastSent = 0;
@@ -37,7 +41,7 @@ function progressReporter(ctx: ApiContext, jobId: string): (progress: ImportProg
  * Runs an import in the background: the caller gets a job id at once and
  * hears import.progress, then import.finished or import.failed.
  */
-export function startImportJob(ctx: ApiContext, run: (signal: AbortSignal, onProgress: (p: ImportProgress) => void) => ReturnType<typeof importFolder>): JobStarted {
+export function startImportJob(ctx: ApiContext, run: (signal: AbortSignal, onProgress: (p: Progress) => void) => ReturnType<typeof importFolder>): JobStarted {
   const jobId = randomUUID();
   const controller = new AbortController();
   ctx.imports.set(jobId, controller);
@@ -55,6 +59,15 @@ export function startImportJob(ctx: ApiContext, run: (signal: AbortSignal, onPro
 export const importHandlers = {
   startImport: (input, ctx) =>
     startImportJob(ctx, (signal, onProgress) => importFolder({ ...input, dbPath: ctx.dbPath, signal, onProgress })),
+  startDemo: (input, ctx) =>
+    startImportJob(ctx, async (signal, onProgress) => {
+      const folder = path.join(ctx.cacheDir, 'demo-faces');
+      onProgress({ phase: 'draw', done: 0, total: input.count });
+      await writeDemoFolder(folder, input.count);
+      onProgress({ phase: 'draw', done: input.count, total: input.count });
+      signal.throwIfAborted();
+      return importFolder({ dbPath: ctx.dbPath, folder, name: 'demo-faces', channels: 3, signal, onProgress });
+    }),
   cancelImport: (input, ctx) => {
     const controller = ctx.imports.get(input.jobId);
     controller?.abort();

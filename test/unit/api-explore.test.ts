@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { ApiEvent } from '../../src-main/api/contract.ts';
+import { createApi, type Api } from '../../src-main/api/create-api.ts';
+import { startServer } from '../../src-main/server/server.ts';
+import { seedDatabase } from '../helpers/api-samples.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const dir = tempDir();
+const seed = seedDatabase(dir);
+let api: Api;
+let runId = 0;
+const events: ApiEvent[] = [];
+
+before(async () => {
+  api = createApi({ dbPath: seed.dbPath, host: { kind: 'cli' }, log: () => undefined });
+  api.events.subscribe((event) => events.push(event));
+  const ended = new Promise<ApiEvent>((resolve) =>
+    api.events.subscribe((event) => event.type === 'run.status' && event.data.runId === runId && ['completed', 'failed'].includes(event.data.status) && resolve(event)),
+  );
+  ({ runId } = await api.invoke('startTraining', { datasetId: seed.datasetId, config: { model: 'pca', latent: 2 } }));
+  const last = await ended;
+  assert.equal(last.type === 'run.status' && last.data.status, 'completed', JSON.stringify(last.data));
+});
+
+after(() => api.close());
+
+test('training through the API reports status events and stores the run', async () => {
+  assert.ok(events.some((e) => e.type === 'run.status' && e.data.status === 'running'));
+  const run = await api.invoke('getRun', { runId });
+  assert.equal(run.status, 'completed');
+  assert.equal(run.model, 'pca');
+  assert.equal((await api.invoke('stopTraining', { runId: seed.runId })).stopping, false, 'a run not training here has nothing to stop');
+  const models = await api.invoke('listModels', {});
+  assert.ok(models.some((m) => m.name === 'vae' && m.variational));
+});
+
+test('projections, neighbours and codes of the trained run', async () => {
+  const projection = await api.invoke('project', { runId, method: 'pca' });
+  assert.deepEqual([...projection.itemIds].sort(), [...seed.itemIds].sort());
+  assert.equal(projection.coords.length, 9);
+  const raw = await api.invoke('project', { runId, method: 'raw', dims: [1, 0] });
+  assert.equal(raw.coords[2], 0, 'a 2-D pick leaves z at 0');
+  const { neighbours } = await api.invoke('neighbours', { runId, itemId: seed.itemIds[0], k: 2 });
+  assert.equal(neighbours.length, 2);
+  assert.ok(!neighbours.some((n) => n.itemId === seed.itemIds[0]));
+  const { codes } = await api.invoke('codes', { runId, itemIds: [seed.itemIds[1]] });
+  assert.equal(codes[0].length, 2);
+});
+
+test('decoding, interpolation, arithmetic and samples return PNG images at the dataset size', async () => {
+  const isPng = (image: { width: number; dataUrl: string }) => {
+    assert.equal(image.width, 4);
+    assert.equal(Buffer.from(image.dataUrl.replace('data:image/png;base64,', ''), 'base64').subarray(1, 4).toString(), 'PNG');
+  };
+  isPng(await api.invoke('decode', { runId, code: [0, 0] }));
+  await assert.rejects(api.invoke('decode', { runId, code: [0, 0, 0] }), { code: 'invalid_input', message: /2-D latent/ });
+  isPng(await api.invoke('reconstruct', { runId, itemId: seed.itemIds[2] }));
+  const walk = await api.invoke('interpolate', { runId, from: seed.itemIds[0], to: seed.itemIds[2], steps: 3, method: 'lerp' });
+  assert.equal(walk.images.length, 3);
+  walk.images.forEach(isPng);
+  const { vectors } = await api.invoke('attributeVectors', { runId });
+  assert.ok(vectors.some((v) => v.name === 'Smiling' && v.kind === 'attribute'));
+  const shifted = await api.invoke('applyAttribute', { runId, itemId: seed.itemIds[0], attribute: 'Smiling', strength: 1.5 });
+  isPng(shifted);
+  isPng(await api.invoke('analogy', { runId, a: seed.itemIds[0], b: seed.itemIds[1], c: seed.itemIds[2] }));
+  const samples = await api.invoke('samples', { runId, n: 2, seed: 3 });
+  assert.equal(samples.images.length, 2);
+  const grid = await api.invoke('manifold', { runId, steps: 2 });
+  assert.equal(grid.images.length, 4);
+});
+
+test('outliers and CSV export', async () => {
+  const outliers = await api.invoke('outliers', { runId, top: 3 });
+  assert.equal(outliers.items.length, 3);
+  assert.ok(outliers.items[0].score >= outliers.items[2].score);
+  const file = path.join(dir, 'embeddings.csv');
+  const written = await api.invoke('exportCsv', { runId, path: file });
+  assert.equal(written.rows, 3);
+  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+  assert.equal(lines.length, 4);
+  assert.match(lines[0], /^id,path,label/);
+});
+
+test('the browser download of a CSV goes through the server, by run id', async () => {
+  const server = await startServer({ api, rendererDir: path.join(dir, 'none') });
+  try {
+    const response = await fetch(`${server.origin}/api/runs/${runId}/export.csv?kind=embeddings`, { headers: { Authorization: `Bearer ${server.token}` } });
+    assert.equal(response.status, 200);
+    assert.match(String(response.headers.get('content-disposition')), /attachment; filename="run-\d+-embeddings.csv"/);
+    assert.equal((await response.text()).trim().split('\n').length, 4);
+    const missing = await fetch(`${server.origin}/api/runs/9999/export.csv`, { headers: { Authorization: `Bearer ${server.token}` } });
+    assert.equal(missing.status, 404);
+  } finally {
+    await server.close();
+  }
+});
