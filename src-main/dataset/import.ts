@@ -2,17 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { cacheDirFor } from '../paths.ts';
-import { openStore, type Db } from '../store/open.ts';
+import { openStore } from '../store/open.ts';
 import { ATLAS_TILES, atlasLayout, atlasPagePath } from './atlas.ts';
-import { defaultAttributeFiles, matchAttributes, readAttributes, type AttributeValues } from './attributes.ts';
+import { defaultAttributeFiles, matchAttributes, readAttributes } from './attributes.ts';
+import { checkFolder, findOrCreateDataset, validate } from './dataset-row.ts';
 import type { DecodeShape, Fit } from './decode.ts';
+import { ItemWriter, type KnownItem } from './item-writer.ts';
 import { defaultParallelism, inProcessRunner, workerRunner, type JobRunner } from './job-pool.ts';
 import type { FileOutcome } from './jobs.ts';
 import { PixelCache, pixelCachePath } from './pixel-cache.ts';
 import { imageExtensions, scanFolder, type ScannedFile, type Skipped } from './scan.ts';
-import { splitOf } from './split.ts';
 
-export const DEFAULT_SIZE = 64;
+export { DEFAULT_SIZE } from './dataset-row.ts';
 
 export interface ImportProgress {
   phase: 'scan' | 'decode' | 'atlas';
@@ -58,60 +59,9 @@ export interface ImportSummary {
   seconds: number;
 }
 
-interface DatasetRow {
-  id: number;
-  name: string;
-  size: number;
-  channels: 1 | 3;
-  fit: Fit;
-  seed: number;
-  val_fraction: number;
-}
-
-interface KnownItem {
-  id: number;
-  hash: string;
-  status: 'ok' | 'missing';
-}
-
 const CHUNK = 64;
 /** Below this many files, worker start-up costs more than it saves. */
 const WORKER_THRESHOLD = 256;
-const FLUSH_ROWS = 1024;
-const FLUSH_MS = 1000;
-
-function checkFolder(folder: string): string {
-  const root = path.resolve(folder);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(root);
-  } catch {
-    throw new UserError(`The folder ${folder} does not exist.`, 'not_found');
-  }
-  if (!stat.isDirectory()) throw new UserError(`${folder} is a file, not a folder: point the import at the folder that holds the images.`, 'not_a_folder');
-  return root;
-}
-
-function checkSettings(existing: DatasetRow, options: ImportOptions): void {
-  const differs: string[] = [];
-  if (options.size !== undefined && options.size !== existing.size) differs.push(`--size ${existing.size}`);
-  if (options.channels !== undefined && options.channels !== 'auto' && options.channels !== existing.channels) differs.push(`--channels ${existing.channels}`);
-  if (options.fit !== undefined && options.fit !== existing.fit) differs.push(`--fit ${existing.fit}`);
-  if (differs.length > 0) {
-    throw new UserError(
-      `This folder was imported before as dataset "${existing.name}" with ${differs.join(', ')}; a re-import keeps those settings. ` +
-        `Run it again with ${differs.join(' ')} (or without these options).`,
-      'settings_changed',
-    );
-  }
-}
-
-function validate(options: ImportOptions): void {
-  const { size, channels, fit } = options;
-  if (size !== undefined && (!Number.isInteger(size) || size < 4 || size > 512)) throw new UserError(`--size must be a whole number of pixels from 4 to 512, not ${size}.`);
-  if (channels !== undefined && channels !== 1 && channels !== 3 && channels !== 'auto') throw new UserError(`--channels must be 1, 3 or auto, not ${channels}.`);
-  if (fit !== undefined && fit !== 'cover' && fit !== 'contain') throw new UserError(`--fit must be cover or contain, not ${fit}.`);
-}
 
 async function chooseChannels(options: ImportOptions, files: ScannedFile[], runner: JobRunner): Promise<1 | 3> {
   if (options.channels === 1 || options.channels === 3) return options.channels;
@@ -127,33 +77,6 @@ async function chooseChannels(options: ImportOptions, files: ScannedFile[], runn
   };
   await Promise.all(Array.from({ length: runner.parallelism }, lane));
   return allGray ? 1 : 3;
-}
-
-function findOrCreateDataset(db: Db, root: string, options: ImportOptions, channels: () => Promise<1 | 3>) {
-  const existing = db.prepare('SELECT * FROM datasets WHERE root = ?').get(root) as DatasetRow | undefined;
-  if (existing) {
-    checkSettings(existing, options);
-    if (options.name && options.name !== existing.name) renameDataset(db, existing, options.name);
-    return { dataset: existing, created: false };
-  }
-  const name = options.name ?? path.basename(root);
-  const clash = db.prepare('SELECT root FROM datasets WHERE name = ?').get(name) as { root: string } | undefined;
-  if (clash) throw new UserError(`A dataset named "${name}" already exists (from ${clash.root}); choose another name with --name.`, 'name_taken');
-  return {
-    created: true,
-    create: async (): Promise<DatasetRow> => {
-      const row = { name, root, size: options.size ?? DEFAULT_SIZE, channels: await channels(), fit: options.fit ?? 'cover' };
-      const id = Number(db.prepare('INSERT INTO datasets (name, root, size, channels, fit) VALUES (@name, @root, @size, @channels, @fit)').run(row).lastInsertRowid);
-      return db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow;
-    },
-  };
-}
-
-function renameDataset(db: Db, dataset: DatasetRow, name: string): void {
-  const clash = db.prepare('SELECT id FROM datasets WHERE name = ? AND id != ?').get(name, dataset.id);
-  if (clash) throw new UserError(`A dataset named "${name}" already exists; choose another name with --name.`, 'name_taken');
-  db.prepare('UPDATE datasets SET name = ? WHERE id = ?').run(name, dataset.id);
-  dataset.name = name;
 }
 
 /**
@@ -239,6 +162,7 @@ async function runImport(options: ImportOptions): Promise<ImportSummary> {
     }
     writer.finish(table?.names ?? null);
     await buildMissingAtlasPages(runner, cache, cacheDir, dataset.id, writer.recordCount(), signal, onProgress);
+    if (signal?.aborted) throw interrupted(writer.added + writer.updated);
 
     const counts = db
       .prepare(`SELECT sum(status = 'ok') AS ok, sum(status = 'missing') AS missing FROM items WHERE dataset_id = ?`)
@@ -297,116 +221,4 @@ async function buildMissingAtlasPages(
     }
   };
   await Promise.all(Array.from({ length: runner.parallelism }, lane));
-}
-
-/** Writes decoded pixels to the cache and their rows to the database, pixels first. */
-class ItemWriter {
-  added = 0;
-  updated = 0;
-  unchanged = 0;
-  readonly duplicates: { path: string; sameAs: string }[] = [];
-  private nextIndex: number;
-  private readonly seen = new Set<string>();
-  private readonly byHash = new Map<string, string>();
-  private readonly pending: (() => void)[] = [];
-  private lastFlush = performance.now();
-  private readonly insert;
-  private readonly update;
-  private readonly revive;
-
-  constructor(
-    private readonly db: Db,
-    private readonly dataset: DatasetRow,
-    private readonly cache: PixelCache,
-    private readonly cacheDir: string,
-    private readonly attributes: Map<string, AttributeValues> | null,
-  ) {
-    const max = db.prepare('SELECT max(cache_index) FROM items WHERE dataset_id = ?').pluck().get(dataset.id) as number | null;
-    this.nextIndex = max === null ? 0 : max + 1;
-    this.insert = db.prepare(
-      `INSERT INTO items (dataset_id, path, label, attributes, split, hash, width, height, cache_index)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.update = db.prepare(`UPDATE items SET hash = ?, width = ?, height = ?, cache_index = ?, status = 'ok' WHERE id = ?`);
-    this.revive = db.prepare(`UPDATE items SET status = 'ok' WHERE id = ?`);
-  }
-
-  recordCount(): number {
-    return this.nextIndex;
-  }
-
-  add(file: ScannedFile, outcome: FileOutcome, known: KnownItem | undefined, skipped: Skipped[]): void {
-    if (this.seen.has(file.relPath)) {
-      skipped.push({ path: file.relPath, reason: 'its name, once undecodable bytes are escaped, equals another file name; rename it' });
-      return;
-    }
-    this.seen.add(file.relPath);
-    if (outcome.kind === 'skipped') {
-      skipped.push({ path: file.relPath, reason: known ? `${outcome.reason}; the copy imported before is kept` : outcome.reason });
-      return;
-    }
-    const sameAs = this.byHash.get(outcome.hash);
-    if (sameAs) this.duplicates.push({ path: file.relPath, sameAs });
-    else this.byHash.set(outcome.hash, file.relPath);
-    if (outcome.kind === 'unchanged') {
-      this.unchanged++;
-      if (known!.status === 'missing') this.pending.push(() => this.revive.run(known!.id));
-      return;
-    }
-    const index = this.nextIndex++;
-    this.invalidateAtlas(index);
-    this.cache.write(index, outcome.pixels);
-    const { hash, width, height } = outcome;
-    if (known) {
-      this.updated++;
-      this.pending.push(() => this.update.run(hash, width, height, index, known.id));
-    } else {
-      this.added++;
-      const attrs = this.attributes?.get(file.relPath);
-      const split = splitOf(file.relPath, this.dataset.seed, this.dataset.val_fraction);
-      this.pending.push(() => this.insert.run(this.dataset.id, file.relPath, file.label, attrs ? JSON.stringify(attrs) : null, split, hash, width, height, index));
-    }
-  }
-
-  flushIfDue(): void {
-    if (this.pending.length >= FLUSH_ROWS || performance.now() - this.lastFlush >= FLUSH_MS) this.flush();
-  }
-
-  /** Syncs the pixel cache, then commits the rows that point into it. */
-  flush(): void {
-    this.lastFlush = performance.now();
-    if (this.pending.length === 0) return;
-    this.cache.sync();
-    const rows = this.pending.splice(0);
-    this.db.transaction(() => rows.forEach((write) => write()))();
-  }
-
-  /** After a complete scan: marks vanished files missing and applies the attributes file to every item. */
-  finish(attributeNames: string[] | null): void {
-    const markMissing = this.db.prepare(`UPDATE items SET status = 'missing' WHERE id = ?`);
-    const setAttributes = this.db.prepare('UPDATE items SET attributes = ? WHERE id = ?');
-    const rows = this.db.prepare(`SELECT id, path, status FROM items WHERE dataset_id = ?`).all(this.dataset.id) as { id: number; path: string; status: string }[];
-    this.db.transaction(() => {
-      for (const row of rows) {
-        if (!this.seen.has(row.path) && row.status === 'ok') markMissing.run(row.id);
-        if (this.attributes) {
-          const values = this.attributes.get(row.path);
-          setAttributes.run(values ? JSON.stringify(values) : null, row.id);
-        }
-      }
-      if (attributeNames) this.db.prepare('UPDATE datasets SET attributes = ? WHERE id = ?').run(JSON.stringify(attributeNames), this.dataset.id);
-      this.db.prepare(`UPDATE datasets SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?`).run(this.dataset.id);
-    })();
-  }
-
-  private readonly invalidated = new Set<string>();
-
-  private invalidateAtlas(index: number): void {
-    for (const tile of ATLAS_TILES) {
-      const page = atlasPagePath(this.cacheDir, this.dataset.id, tile, Math.floor(index / atlasLayout(tile).perPage));
-      if (this.invalidated.has(page)) continue;
-      this.invalidated.add(page);
-      fs.rmSync(page, { force: true });
-    }
-  }
 }

@@ -48,9 +48,16 @@ export function workerRunner(threads = defaultParallelism): JobRunner {
       if (error !== undefined) job?.reject(new Error(error));
       else job?.resolve(result as never);
     });
-    worker.on('error', (error) => {
+    // A thread that dies fails every job in flight (the import reports it) and is replaced on the next job.
+    const fail = (error: Error) => {
+      const at = workers.indexOf(slot);
+      if (at >= 0) workers.splice(at, 1);
       for (const job of pending.values()) job.reject(error);
       pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (!closed && workers.includes(slot)) fail(new Error(`an import worker thread stopped unexpectedly (exit code ${code})`));
     });
     workers.push(slot);
     return slot;

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import type { Db } from '../store/open.ts';
+import { ATLAS_TILES, atlasLayout, atlasPagePath } from './atlas.ts';
+import type { AttributeValues } from './attributes.ts';
+import type { DatasetRow } from './dataset-row.ts';
+import type { FileOutcome } from './jobs.ts';
+import type { PixelCache } from './pixel-cache.ts';
+import type { ScannedFile, Skipped } from './scan.ts';
+import { splitOf } from './split.ts';
+
+/** What the database knew about a file before this import. */
+export interface KnownItem {
+  id: number;
+  hash: string;
+  status: 'ok' | 'missing';
+}
+
+const FLUSH_ROWS = 1024;
+const FLUSH_MS = 1000;
+
+/** Writes decoded pixels to the cache and their rows to the database, pixels first. */
+export class ItemWriter {
+  added = 0;
+  updated = 0;
+  unchanged = 0;
+  readonly duplicates: { path: string; sameAs: string }[] = [];
+  private nextIndex: number;
+  private readonly seen = new Set<string>();
+  private readonly byHash = new Map<string, string>();
+  private readonly pending: (() => void)[] = [];
+  private lastFlush = performance.now();
+  private readonly insert;
+  private readonly update;
+  private readonly revive;
+
+  constructor(
+    private readonly db: Db,
+    private readonly dataset: DatasetRow,
+    private readonly cache: PixelCache,
+    private readonly cacheDir: string,
+    private readonly attributes: Map<string, AttributeValues> | null,
+  ) {
+    const max = db.prepare('SELECT max(cache_index) FROM items WHERE dataset_id = ?').pluck().get(dataset.id) as number | null;
+    this.nextIndex = max === null ? 0 : max + 1;
+    this.insert = db.prepare(
+      `INSERT INTO items (dataset_id, path, label, attributes, split, hash, width, height, cache_index)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.update = db.prepare(`UPDATE items SET hash = ?, width = ?, height = ?, cache_index = ?, status = 'ok' WHERE id = ?`);
+    this.revive = db.prepare(`UPDATE items SET status = 'ok' WHERE id = ?`);
+  }
+
+  recordCount(): number {
+    return this.nextIndex;
+  }
+
+  add(file: ScannedFile, outcome: FileOutcome, known: KnownItem | undefined, skipped: Skipped[]): void {
+    if (this.seen.has(file.relPath)) {
+      skipped.push({ path: file.relPath, reason: 'its name, once undecodable bytes are escaped, equals another file name; rename it' });
+      return;
+    }
+    this.seen.add(file.relPath);
+    if (outcome.kind === 'skipped') {
+      skipped.push({ path: file.relPath, reason: known ? `${outcome.reason}; the copy imported before is kept` : outcome.reason });
+      return;
+    }
+    const sameAs = this.byHash.get(outcome.hash);
+    if (sameAs) this.duplicates.push({ path: file.relPath, sameAs });
+    else this.byHash.set(outcome.hash, file.relPath);
+    if (outcome.kind === 'unchanged') {
+      this.unchanged++;
+      if (known!.status === 'missing') this.pending.push(() => this.revive.run(known!.id));
+      return;
+    }
+    const index = this.nextIndex++;
+    this.invalidateAtlas(index);
+    this.cache.write(index, outcome.pixels);
+    const { hash, width, height } = outcome;
+    if (known) {
+      this.updated++;
+      this.pending.push(() => this.update.run(hash, width, height, index, known.id));
+    } else {
+      this.added++;
+      const attrs = this.attributes?.get(file.relPath);
+      const split = splitOf(file.relPath, this.dataset.seed, this.dataset.val_fraction);
+      this.pending.push(() => this.insert.run(this.dataset.id, file.relPath, file.label, attrs ? JSON.stringify(attrs) : null, split, hash, width, height, index));
+    }
+  }
+
+  flushIfDue(): void {
+    if (this.pending.length >= FLUSH_ROWS || performance.now() - this.lastFlush >= FLUSH_MS) this.flush();
+  }
+
+  /** Syncs the pixel cache, then commits the rows that point into it. */
+  flush(): void {
+    this.lastFlush = performance.now();
+    if (this.pending.length === 0) return;
+    this.cache.sync();
+    const rows = this.pending.splice(0);
+    this.db.transaction(() => rows.forEach((write) => write()))();
+  }
+
+  /** After a complete scan: marks vanished files missing and applies the attributes file to every item. */
+  finish(attributeNames: string[] | null): void {
+    const markMissing = this.db.prepare(`UPDATE items SET status = 'missing' WHERE id = ?`);
+    const setAttributes = this.db.prepare('UPDATE items SET attributes = ? WHERE id = ?');
+    const rows = this.db.prepare(`SELECT id, path, status FROM items WHERE dataset_id = ?`).all(this.dataset.id) as { id: number; path: string; status: string }[];
+    this.db.transaction(() => {
+      for (const row of rows) {
+        if (!this.seen.has(row.path) && row.status === 'ok') markMissing.run(row.id);
+        if (this.attributes) {
+          const values = this.attributes.get(row.path);
+          setAttributes.run(values ? JSON.stringify(values) : null, row.id);
+        }
+      }
+      if (attributeNames) this.db.prepare('UPDATE datasets SET attributes = ? WHERE id = ?').run(JSON.stringify(attributeNames), this.dataset.id);
+      this.db.prepare(`UPDATE datasets SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?`).run(this.dataset.id);
+    })();
+  }
+
+  private readonly invalidated = new Set<string>();
+
+  private invalidateAtlas(index: number): void {
+    for (const tile of ATLAS_TILES) {
+      const page = atlasPagePath(this.cacheDir, this.dataset.id, tile, Math.floor(index / atlasLayout(tile).perPage));
+      if (this.invalidated.has(page)) continue;
+      this.invalidated.add(page);
+      fs.rmSync(page, { force: true });
+    }
+  }
+}
