@@ -1,6 +1,6 @@
 """PyTorch side of bench/train.ts: trains the reference shapes on one CPU thread.
 
-Usage: /usr/bin/python3 bench/torch_reference.py --steps N [--models dense-ae,conv-ae,conv-vae]
+Usage: /usr/bin/python3 bench/torch_reference.py --steps N [--chunk K] [--models dense-ae,conv-ae,conv-vae]
 Prints one JSON line per model: {"model": ..., "samples_per_s": ..., "loss": ...}.
 The shapes mirror bench/train.ts: 3x3 stride-2 ReLU convs mirrored by transposed convs,
 sigmoid output, binary cross-entropy, Adam (lr 1e-3), batch 128.
@@ -86,14 +86,17 @@ class ConvVAE(nn.Module):
 MODELS = {"dense-ae": DenseAE, "conv-ae": ConvAE, "conv-vae": ConvVAE}
 
 
-def bench(name, images, steps, warmup=5):
+def bench(name, images, steps, chunk, warmup=3):
+    """Median throughput over chunks of `chunk` steps (robust to other load on the machine)."""
     torch.manual_seed(0)
     model = MODELS[name]()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     batches = images.shape[0] // BATCH
     loss = None
+    rates = []
+    start = 0.0
     for step in range(warmup + steps):
-        if step == warmup:
+        if step >= warmup and (step - warmup) % chunk == 0:
             start = time.perf_counter()
         i = step % batches
         x = images[i * BATCH:(i + 1) * BATCH]
@@ -101,19 +104,21 @@ def bench(name, images, steps, warmup=5):
         loss = model(x)
         loss.backward()
         optimizer.step()
-    elapsed = time.perf_counter() - start
-    return {"model": name, "samples_per_s": steps * BATCH / elapsed, "loss": float(loss)}
+        if step >= warmup and (step - warmup) % chunk == chunk - 1:
+            rates.append(chunk * BATCH / (time.perf_counter() - start))
+    return {"model": name, "samples_per_s": float(np.median(rates)), "loss": float(loss)}
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--chunk", type=int, default=10)
     parser.add_argument("--models", default=",".join(MODELS))
     args = parser.parse_args()
     torch.set_num_threads(1)
     images = load_images(BATCH * 100)
     for name in args.models.split(","):
-        print(json.dumps(bench(name, images, args.steps)), flush=True)
+        print(json.dumps(bench(name, images, args.steps, args.chunk)), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 /**
  * Training throughput of the reference models on every available tfjs backend, side by side
- * with PyTorch (1 thread) on the same shapes, in one run.
+ * with PyTorch (1 thread, Debian's python3-torch) on the same shapes, in one run.
  *
- *   node --import tsx bench/train.ts [--steps N] [--cpu-steps N] [--models dense-ae,conv-ae]
+ *   node --import tsx bench/train.ts [--steps 60] [--cpu-steps 3] [--models dense-ae,conv-ae,conv-vae]
  *
- * 'wasm (stock)' is the wasm backend as shipped; 'wasm' adds this project's kernels and fixes.
+ * 'wasm (stock)' is the wasm backend as shipped (the "before"); 'wasm' adds this project's
+ * kernels and fast paths (the "after"). Throughput is the median over chunks of steps, so a
+ * burst of other work on a shared machine does not decide the figure.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,13 +14,14 @@ import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../src-main/engine/backends/select.ts';
-import { missingKernels, CONV_GRADIENT_KERNELS } from '../src-main/engine/backends/kernels-available.ts';
+import { CONV_GRADIENT_KERNELS, missingKernels } from '../src-main/engine/backends/kernels-available.ts';
 import { setWasmTrainingKernels } from '../src-main/engine/backends/wasm/register-training-kernels.ts';
 import { buildReferenceModel, REFERENCE_MODELS, type ReferenceModelName } from './reference-models.ts';
 
 const IMAGES = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 const BATCH = 128;
 const WARMUP_STEPS = 3;
+const CHUNKS = 6;
 const PYTHON_WITH_TORCH = '/usr/bin/python3';
 
 const { values } = parseArgs({
@@ -31,6 +34,9 @@ const { values } = parseArgs({
 const steps = Number(values.steps);
 const cpuSteps = Number(values['cpu-steps']);
 const models = values.models.split(',') as ReferenceModelName[];
+for (const name of models) {
+  if (!REFERENCE_MODELS.includes(name)) throw new Error(`Unknown model ${name}; choose from ${REFERENCE_MODELS.join(', ')}`);
+}
 
 /** Fashion-MNIST training images scaled to [0, 1], enough for `batches` distinct batches. */
 function loadImages(batches: number): Float32Array {
@@ -43,109 +49,121 @@ function loadImages(batches: number): Float32Array {
 
 interface Row {
   backend: string;
-  model: ReferenceModelName;
+  model: string;
   samplesPerSecond?: number;
-  msPerStep?: number;
   loss?: number;
   error?: string;
 }
 
-function trainSteps(name: ReferenceModelName, pixels: Float32Array, count: number): Row & { backend: '' } {
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Adam steps on real batches; samples/s is the median over chunks of the timed steps. */
+function measure(name: ReferenceModelName, pixels: Float32Array, count: number, batch = BATCH): { samplesPerSecond: number; loss: number } {
   const model = buildReferenceModel(name);
   const optimizer = tf.train.adam(1e-3);
-  const batches = pixels.length / (BATCH * 784);
+  const batches = Math.floor(pixels.length / (batch * 784));
+  const chunk = Math.max(1, Math.floor(count / CHUNKS));
+  const rates: number[] = [];
   let loss = NaN;
   let start = 0;
   for (let step = 0; step < WARMUP_STEPS + count; step++) {
-    if (step === WARMUP_STEPS) start = performance.now();
-    const offset = (step % batches) * BATCH * 784;
+    const timed = step - WARMUP_STEPS;
+    if (timed >= 0 && timed % chunk === 0) start = performance.now();
+    const offset = (step % batches) * batch * 784;
     const last = step === WARMUP_STEPS + count - 1;
     const cost = tf.tidy(() => {
-      const x = tf.tensor(pixels.subarray(offset, offset + BATCH * 784), [BATCH, ...model.sampleShape]);
+      const x = tf.tensor(pixels.subarray(offset, offset + batch * 784), [batch, ...model.sampleShape]);
       return optimizer.minimize(() => model.loss(x), last) ?? undefined;
     });
     if (cost) {
       loss = cost.dataSync()[0];
       cost.dispose();
     }
+    if (timed >= 0 && timed % chunk === chunk - 1) rates.push((chunk * batch * 1000) / (performance.now() - start));
   }
-  const seconds = (performance.now() - start) / 1000;
   optimizer.dispose();
   model.dispose();
-  return { backend: '', model: name, samplesPerSecond: (count * BATCH) / seconds, msPerStep: (seconds * 1000) / count, loss };
+  return { samplesPerSecond: median(rates), loss };
 }
 
-function benchBackend(label: string, pixels: Float32Array, count: number): Row[] {
-  const backend = tf.getBackend();
-  return models.map((name) => {
-    const needed = buildNeeds(name);
-    const missing = missingKernels(backend, needed);
-    if (missing.length > 0) return { backend: label, model: name, error: `no ${missing.join(', ')} kernel` };
-    try {
-      return { ...trainSteps(name, pixels, count), backend: label };
-    } catch (error) {
-      return { backend: label, model: name, error: (error as Error).message.split('\n')[0] };
-    }
-  });
+function tfjsRow(label: string, name: ReferenceModelName, pixels: Float32Array, count: number): Row {
+  const missing = missingKernels(tf.getBackend(), name === 'dense-ae' ? [] : CONV_GRADIENT_KERNELS);
+  if (missing.length > 0) return { backend: label, model: name, error: `unsupported (no ${missing.join(', ')} kernel)` };
+  try {
+    return { backend: label, model: name, ...measure(name, pixels, count) };
+  } catch (error) {
+    return { backend: label, model: name, error: (error as Error).message.split('\n')[0] };
+  }
 }
 
-function buildNeeds(name: ReferenceModelName): string[] {
-  return name === 'dense-ae' ? [] : CONV_GRADIENT_KERNELS;
-}
-
-function torchRows(count: number): Row[] {
-  const probe = spawnSync(PYTHON_WITH_TORCH, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return [];
+function torchRow(name: ReferenceModelName): Row | null {
   const run = spawnSync(
     PYTHON_WITH_TORCH,
-    ['bench/torch_reference.py', '--steps', String(count), '--models', models.join(',')],
+    ['bench/torch_reference.py', '--steps', String(steps), '--chunk', String(Math.max(1, Math.floor(steps / CHUNKS))), '--models', name],
     { encoding: 'utf8' },
   );
-  if (run.status !== 0) throw new Error(`torch_reference.py failed:\n${run.stderr}`);
-  return run.stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { model: ReferenceModelName; samples_per_s: number; loss: number })
-    .map((r) => ({ backend: 'pytorch (1 thread)', model: r.model, samplesPerSecond: r.samples_per_s, msPerStep: (BATCH * 1000) / r.samples_per_s, loss: r.loss }));
+  if (run.error || run.status !== 0) {
+    if (/No module named 'torch'|ENOENT/.test(`${run.stderr}${run.error?.message ?? ''}`)) return null;
+    return { backend: 'pytorch (1 thread)', model: name, error: `torch_reference.py failed: ${run.stderr.trim().split('\n').at(-1)}` };
+  }
+  const result = JSON.parse(run.stdout.trim()) as { samples_per_s: number; loss: number };
+  return { backend: 'pytorch (1 thread)', model: name, samplesPerSecond: result.samples_per_s, loss: result.loss };
 }
 
-async function tryBackend(name: BackendName): Promise<boolean> {
+async function available(name: BackendName): Promise<boolean> {
   try {
     await selectBackend(name);
     return true;
   } catch (error) {
-    console.log(`(${name}: ${(error as Error).message})`);
+    console.log(`(${(error as Error).message})`);
     return false;
   }
 }
 
-function format(rows: Row[]): void {
-  const torch = new Map(rows.filter((r) => r.backend.startsWith('pytorch')).map((r) => [r.model, r.samplesPerSecond ?? NaN]));
+function print(rows: Row[]): void {
+  const torch = new Map(rows.filter((r) => r.backend.startsWith('pytorch')).map((r) => [r.model, r.samplesPerSecond]));
   console.log(`\nbatch ${BATCH}, Adam, Fashion-MNIST 28x28; ${steps} timed steps (cpu: ${cpuSteps}) after ${WARMUP_STEPS} warm-up steps`);
-  console.log('backend              model      samples/s   ms/step   vs PyTorch   loss');
+  console.log(`${'backend'.padEnd(20)} ${'model'.padEnd(10)} ${'samples/s'.padStart(10)} ${'ms/step'.padStart(8)} ${'vs PyTorch'.padStart(11)}   loss`);
   for (const r of rows) {
     const ref = torch.get(r.model);
-    const cells = r.error
-      ? [`unsupported: ${r.error}`]
-      : [
-          r.samplesPerSecond!.toFixed(0).padStart(9),
-          r.msPerStep!.toFixed(1).padStart(9),
-          (ref ? `${(r.samplesPerSecond! / ref).toFixed(2)}x` : '-').padStart(12),
-          `  ${r.loss!.toFixed(1)}`,
-        ];
+    const cells =
+      r.error !== undefined || r.samplesPerSecond === undefined
+        ? [r.error ?? '']
+        : [
+            r.samplesPerSecond.toFixed(0).padStart(10),
+            ((BATCH * 1000) / r.samplesPerSecond).toFixed(1).padStart(8),
+            (ref ? `${(r.samplesPerSecond / ref).toFixed(2)}x` : '-').padStart(11),
+            `  ${r.loss?.toFixed(1)}`,
+          ];
     console.log(`${r.backend.padEnd(20)} ${r.model.padEnd(10)} ${cells.join(' ')}`);
   }
 }
 
 const pixels = loadImages(50);
-const rows: Row[] = [];
-if (await tryBackend('tensorflow')) rows.push(...benchBackend('tensorflow', pixels, steps));
-if (await tryBackend('wasm')) {
-  setWasmTrainingKernels(false);
-  rows.push(...benchBackend('wasm (stock)', pixels, steps));
-  setWasmTrainingKernels(true);
-  rows.push(...benchBackend('wasm', pixels, steps));
+const backends: { label: string; name: BackendName; stock?: boolean; count: number }[] = [];
+if (await available('tensorflow')) backends.push({ label: 'tensorflow', name: 'tensorflow', count: steps });
+if (await available('wasm')) {
+  backends.push({ label: 'wasm (stock)', name: 'wasm', stock: true, count: steps });
+  backends.push({ label: 'wasm', name: 'wasm', count: steps });
 }
-if (await tryBackend('cpu')) rows.push(...benchBackend('cpu', pixels, cpuSteps));
-rows.push(...torchRows(steps));
-format(rows);
+if (await available('cpu')) backends.push({ label: 'cpu', name: 'cpu', count: cpuSteps });
+
+const rows: Row[] = [];
+for (const name of models) {
+  for (const backend of backends) {
+    await selectBackend(backend.name);
+    if (backend.name === 'wasm') setWasmTrainingKernels(!backend.stock);
+    rows.push(tfjsRow(backend.label, name, pixels, backend.count));
+    console.log(`done: ${backend.label} ${name}`);
+  }
+  const torch = torchRow(name);
+  if (torch) rows.push(torch);
+}
+print(rows);
+
+if (backends.some((b) => b.name === 'wasm')) {
+  // Fixed per-step cost (tape, Adam's per-variable ops, kernel dispatch): the dense AE at batch 1.
+  await selectBackend('wasm');
+  const { samplesPerSecond } = measure('dense-ae', pixels, 60, 1);
+  console.log(`\nper-step overhead on wasm (dense-ae at batch 1): ${(1000 / samplesPerSecond).toFixed(2)} ms/step`);
+}

@@ -47,10 +47,13 @@ interface ConvCase {
   outChannels: number;
   filter: [number, number];
   strides: [number, number];
-  pad: 'same' | 'valid';
+  pad: 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 }
 
-const convCases: ConvCase[] = [];
+const convCases: ConvCase[] = [
+  { batch: 2, size: [9, 8], inChannels: 2, outChannels: 3, filter: [3, 3], strides: [2, 2], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { batch: 1, size: [6, 6], inChannels: 3, outChannels: 2, filter: [3, 3], strides: [1, 1], pad: [[0, 0], [2, 4], [3, 0], [0, 0]] },
+];
 for (const strides of [[1, 1], [2, 2], [2, 1], [3, 3]] as [number, number][]) {
   for (const pad of ['same', 'valid'] as const) {
     for (const [size, filter] of [[[9, 9], [3, 3]], [[14, 14], [3, 3]], [[8, 11], [4, 2]], [[7, 6], [1, 1]], [[10, 10], [5, 5]]] as [[number, number], [number, number]][]) {
@@ -78,7 +81,7 @@ function conv2dBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: numb
 }
 
 const describe = (c: ConvCase) =>
-  `x ${c.batch}x${c.size.join('x')}x${c.inChannels}, filter ${c.filter.join('x')}x${c.outChannels}, strides ${c.strides}, ${c.pad}`;
+  `x ${c.batch}x${c.size.join('x')}x${c.inChannels}, filter ${c.filter.join('x')}x${c.outChannels}, strides ${c.strides}, pad ${JSON.stringify(c.pad)}`;
 
 test('Conv2DBackpropFilter (added) matches cpu', async () => {
   assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'), 'wasm has a Conv2DBackpropFilter kernel');

@@ -19,7 +19,10 @@ export function conv2DBackpropInputOverride(stock: tf.KernelConfig): tf.KernelCo
     const info = tf.backend_util.computeConv2DInfo(
       inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode,
     );
-    return backpropInput(backend, dy, filter, info);
+    return (
+      backpropInput(backend, dy, filter, info) ??
+      runWasmKernel(backend, 'Conv2DBackpropInput', args.inputs, args.attrs, stock)
+    );
   };
   return { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc };
 }
@@ -36,30 +39,37 @@ function backpropInput(
   dy: tf.TensorInfo,
   filter: tf.TensorInfo,
   info: tf.backend_util.Conv2DInfo,
-): tf.TensorInfo {
+): tf.TensorInfo | null {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, padInfo } = info;
   const { strideHeight: sh, strideWidth: sw, filterHeight, filterWidth } = info;
   const rowsD = offsetRange(filterHeight, sh, padInfo.top);
   const colsD = offsetRange(filterWidth, sw, padInfo.left);
   const rows = Math.ceil(inHeight / sh);
   const cols = Math.ceil(inWidth / sw);
+  // Padding of at least the filter size leaves whole dy rows unused on top: rare, left to the stock kernel.
+  if (rowsD.first > 0 || colsD.first > 0) return null;
   const scratch = new Scratch(backend);
 
   const phaseFilter = scratch.keep(phaseFilterOf(backend, filter, sh, sw, padInfo.top, padInfo.left, rowsD, colsD));
-  const phases = scratch.keep(runWasmKernel(backend, 'Conv2D', { x: dy, filter: phaseFilter }, {
+  const convolved = scratch.keep(runWasmKernel(backend, 'Conv2D', { x: dy, filter: phaseFilter }, {
     strides: [1, 1],
     pad: [
       [0, 0],
-      [Math.max(0, -rowsD.first), Math.max(0, rows - 1 + rowsD.first + rowsD.count - 1 - (outHeight - 1))],
-      [Math.max(0, -colsD.first), Math.max(0, cols - 1 + colsD.first + colsD.count - 1 - (outWidth - 1))],
+      [-rowsD.first, Math.max(0, rows - 1 + rowsD.first + rowsD.count - 1 - (outHeight - 1))],
+      [-colsD.first, Math.max(0, cols - 1 + colsD.first + colsD.count - 1 - (outWidth - 1))],
       [0, 0],
     ],
     dataFormat: 'NHWC',
     dilations: [1, 1],
   }));
-  if (phases.shape[1] !== rows || phases.shape[2] !== cols) {
-    throw new Error(`Conv2DBackpropInput: unsupported padding ${JSON.stringify(padInfo)}`);
-  }
+  // dy rows that only ever met padding make the result longer than needed: drop them.
+  const phases =
+    convolved.shape[1] === rows && convolved.shape[2] === cols
+      ? convolved
+      : scratch.keep(runWasmKernel(backend, 'Slice', { x: convolved }, {
+          begin: [0, 0, 0, 0],
+          size: [batchSize, rows, cols, convolved.shape[3]],
+        }));
   // [n, q, p, (r, t, c)] -> [n, q, r, p, (t, c)] -> [n, q*sh + r, p*sw + t, c]
   let full = phases;
   if (sh > 1) {
