@@ -439,7 +439,7 @@ export function shuffledOrder(n: number, seed: number): Int32Array {
   return order;
 }
 
-/** Centre and scale that fit the points (robustly: 1st-99th percentile box) into a sphere of radius 1. */
+/** Centre and scale that fit the points' widest axis (robustly: 1st-99th percentile) into [-1, 1]. */
 export function fitUnitSphere(xyz: Float32Array, n: number): { center: [number, number, number]; scale: number } {
   if (n === 0) return { center: [0, 0, 0], scale: 1 };
   const step = Math.max(1, Math.floor(n / 5000));
@@ -454,5 +454,5 @@ export function fitUnitSphere(xyz: Float32Array, n: number): { center: [number, 
     center[axis] = (lo + hi) / 2;
     half = Math.max(half, (hi - lo) / 2);
   }
-  return { center, scale: half > 0 ? 1 / (half * Math.sqrt(3)) : 1 };
+  return { center, scale: half > 0 ? 1 / half : 1 };
 }

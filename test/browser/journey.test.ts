@@ -15,6 +15,14 @@ import sharp from 'sharp';
 import { launchChromium, screenshotDir, startServe, writeShapesDataset, type Served } from '../helpers/browser.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
+// Page-side code in waitForFunction runs in the browser; the test's tsconfig has no DOM library.
+declare const document: { querySelectorAll(selector: string): ArrayLike<{ complete?: boolean; getAttribute(name: string): string | null }> };
+
+/** The `src` of the n-th element matching a selector, read in the page (CSP forbids string predicates). */
+function srcChanged(selector: string, index: number, before: string | null) {
+  return page.waitForFunction(([sel, k, old]) => document.querySelectorAll(sel as string)[k as number]?.getAttribute('src') !== old, [selector, index, before] as const);
+}
+
 const PER_CLASS = 40;
 let served: Served;
 let browser: Browser;
@@ -143,7 +151,8 @@ test('a new user walks the whole journey in the browser', { timeout: 240_000 }, 
     await see(page.getByText(`${total} points`), 60_000);
     const view = page.locator('[data-test=point-view]');
     await page.locator('[data-test=legend]').waitFor();
-    assert.match(await page.locator('[data-test=legend]').innerText(), /disc[\s\S]*square[\s\S]*ring|ring[\s\S]*disc|square[\s\S]*disc/);
+    const legend = await page.locator('[data-test=legend]').innerText();
+    for (const label of ['disc', 'square', 'ring']) assert.match(legend, new RegExp(`${label}\\s+${PER_CLASS}`), `the legend counts ${label}`);
     await page.waitForTimeout(400); // the view draws on demand; let it settle
     const avoid = [page.locator('[data-test=legend]'), page.locator('.hint')];
     const point = await findPoint(view, avoid);
@@ -175,7 +184,7 @@ test('a new user walks the whole journey in the browser', { timeout: 240_000 }, 
     const live = page.locator('.live img');
     const before = await live.getAttribute('src');
     await dragSlider(page.locator('[data-test=handle]'), 0.5, 0.02);
-    await page.waitForFunction(`document.querySelector('.live img')?.getAttribute('src') !== ${JSON.stringify(before)}`);
+    await srcChanged('.live img', 0, before);
     await page.click('[data-test=lerp]');
     await strip.locator('img').nth(7).waitFor();
     await shot('06-interpolate');
@@ -191,7 +200,7 @@ test('a new user walks the whole journey in the browser', { timeout: 240_000 }, 
     await edited.waitFor();
     const before = await edited.getAttribute('src');
     await dragSlider(page.locator('[data-test=strength]'), 0.5, 0.98);
-    await page.waitForFunction(`document.querySelectorAll('.pair img')[1]?.getAttribute('src') !== ${JSON.stringify(before)}`);
+    await srcChanged('.pair img', 1, before);
     await shot('07-attributes');
   });
 
@@ -200,6 +209,9 @@ test('a new user walks the whole journey in the browser', { timeout: 240_000 }, 
     await see(page.locator('[data-test=outlier]').first(), 30_000);
     assert.ok((await page.locator('[data-test=outlier]').count()) > 0);
     assert.match(await page.locator('[data-test=flagged-count]').innerText(), /\d+ of the top \d+ above it/);
+    // Each row shows the image beside its reconstruction.
+    await page.locator('[data-test=outlier]').first().locator('img').nth(1).waitFor();
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-test=outlier] img')).every((img) => img.complete));
     await shot('08-outliers');
   });
 
