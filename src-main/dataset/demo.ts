@@ -89,18 +89,29 @@ export function faceSvg(face: DemoFace): string {
  * attributes.csv (binary attributes, read by the import) and factors.csv
  * (the continuous factors, for people checking what a model learned).
  */
-export async function writeDemoFolder(dir: string, count: number, seed = 1, concurrency = 4): Promise<DemoFace[]> {
-  const faces = demoFaces(count, seed);
+export async function writeDemoFolder(
+  dir: string,
+  count: number,
+  options: { seed?: number; signal?: AbortSignal; onProgress?: (drawn: number, total: number) => void } = {},
+): Promise<DemoFace[]> {
+  const faces = demoFaces(count, options.seed ?? 1);
   for (const label of DEMO_LABELS) fs.mkdirSync(path.join(dir, label), { recursive: true });
   let next = 0;
+  let drawn = 0;
   const lane = async () => {
     while (next < faces.length) {
+      options.signal?.throwIfAborted();
       const face = faces[next++];
       const file = path.join(dir, face.file);
-      if (!fs.existsSync(file)) await sharp(Buffer.from(faceSvg(face))).png().toFile(file);
+      // the same seed draws the same faces, so files already there are kept; a temp name keeps half-written files out
+      if (!fs.existsSync(file)) {
+        await sharp(Buffer.from(faceSvg(face))).png().toFile(`${file}.tmp`);
+        fs.renameSync(`${file}.tmp`, file);
+      }
+      if (++drawn % 100 === 0 || drawn === faces.length) options.onProgress?.(drawn, faces.length);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, lane));
+  await Promise.all(Array.from({ length: 4 }, lane));
   fs.writeFileSync(path.join(dir, 'attributes.csv'), stringify(faces.map((f) => [f.file, f.Smiling, f.Glasses, f.Blushing]), { header: true, columns: ['path', ...DEMO_ATTRIBUTES] }));
   fs.writeFileSync(
     path.join(dir, 'factors.csv'),

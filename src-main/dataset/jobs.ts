@@ -36,26 +36,35 @@ function readBytes(path: Uint8Array): Buffer | { reason: string } {
   }
 }
 
-/** Reads, hashes and (when the hash is new) decodes each file; one bad file never fails the job. */
-async function decodeFiles(job: Extract<Job, { kind: 'decode' }>): Promise<FileOutcome[]> {
-  const outcomes: FileOutcome[] = [];
-  for (const file of job.files) {
-    const bytes = readBytes(file.path);
-    if (!Buffer.isBuffer(bytes)) {
-      outcomes.push({ kind: 'skipped', reason: bytes.reason });
-      continue;
-    }
-    const hash = contentHash(bytes);
-    if (hash === file.knownHash) {
-      outcomes.push({ kind: 'unchanged', hash });
-      continue;
-    }
-    try {
-      outcomes.push({ kind: 'decoded', hash, ...(await decodeImage(bytes, job.shape)) });
-    } catch (error) {
-      outcomes.push({ kind: 'skipped', reason: describeDecodeError(error) });
-    }
+async function decodeFile(file: { path: Uint8Array; knownHash: string | null }, shape: DecodeShape): Promise<FileOutcome> {
+  const bytes = readBytes(file.path);
+  if (!Buffer.isBuffer(bytes)) return { kind: 'skipped', reason: bytes.reason };
+  const hash = contentHash(bytes);
+  if (hash === file.knownHash) return { kind: 'unchanged', hash };
+  try {
+    return { kind: 'decoded', hash, ...(await decodeImage(bytes, shape)) };
+  } catch (error) {
+    return { kind: 'skipped', reason: describeDecodeError(error) };
   }
+}
+
+const LANES = 2;
+
+/**
+ * Reads, hashes and (when the hash is new) decodes each file; one bad file
+ * never fails the job. Two files are in progress at a time, so this thread
+ * reads and hashes one while sharp decodes the other.
+ */
+async function decodeFiles(job: Extract<Job, { kind: 'decode' }>): Promise<FileOutcome[]> {
+  const outcomes: FileOutcome[] = new Array(job.files.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < job.files.length) {
+      const i = next++;
+      outcomes[i] = await decodeFile(job.files[i], job.shape);
+    }
+  };
+  await Promise.all(Array.from({ length: LANES }, lane));
   return outcomes;
 }
 
