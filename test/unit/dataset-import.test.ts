@@ -175,3 +175,20 @@ test('atlas pages hold every item at the documented tile position; items are ser
   assert.throws(() => getDataset(db, 'unknown'), /No dataset named "unknown". Datasets: "thumbs"/);
   db.close();
 });
+
+test('JPEG, WebP, GIF, TIFF and AVIF files import alongside PNG', async () => {
+  const dir = tempDir();
+  const root = path.join(dir, 'formats');
+  const formats = ['png', 'jpg', 'webp', 'gif', 'tif', 'avif'];
+  for (const [i, ext] of formats.entries()) {
+    fs.mkdirSync(root, { recursive: true });
+    await sharp({ create: { width: 12, height: 12, channels: 3, background: { r: 40 * i, g: 100, b: 200 } } })
+      .toFormat(ext === 'jpg' ? 'jpeg' : ext === 'tif' ? 'tiff' : (ext as 'png'))
+      .toFile(path.join(root, `image.${ext}`));
+  }
+  const summary = await importFolder({ dbPath: path.join(dir, 'lab.db'), folder: root, size: 8 });
+  assert.deepEqual(summary.skipped, []);
+  assert.equal(summary.items, formats.length);
+  const green = [...cachedPixels(path.join(dir, 'lab.db'), summary.dataset).values()].map((item) => item.pixels[1]);
+  assert.ok(green.every((g) => Math.abs(g - 100) < 12), `every format decodes to the colour drawn (green ${green})`);
+});
