@@ -22,3 +22,20 @@ export async function atlasPage(ctx: ApiContext, datasetId: number, tile: number
     throw notFound(`Atlas page ${page} of dataset ${datasetId} at ${tile} px`);
   }
 }
+
+const itemImage = /^\/api\/items\/(\d{1,12})\/image\.png$/;
+const atlasImage = /^\/api\/datasets\/(\d{1,12})\/atlas\/(\d{1,4})\/(\d{1,9})\.webp$/;
+
+/**
+ * The image at a URL path (the same paths over HTTP and latent://app), or
+ * null when the path is not an image route. The raw, still percent-encoded
+ * path must match exactly, so `..`, `%2e%2e`, `%2f` or an absolute path
+ * never reaches a file lookup.
+ */
+export async function imageAt(ctx: ApiContext, pathname: string): Promise<{ contentType: string; body: Buffer } | null> {
+  const item = itemImage.exec(pathname);
+  if (item) return { contentType: 'image/png', body: await itemPng(ctx, Number(item[1])) };
+  const atlas = atlasImage.exec(pathname);
+  if (atlas) return { contentType: 'image/webp', body: await atlasPage(ctx, Number(atlas[1]), Number(atlas[2]), Number(atlas[3])) };
+  return null;
+}

@@ -15,8 +15,9 @@ export function electronTransport(bridge: LatentLabBridge): Transport {
     kind: 'electron',
     call: (method, input) => (bridge.api[method] as (input: unknown) => Promise<ApiResult<unknown>>)(input),
     subscribe: (listener) => bridge.onEvent(listener),
-    imageUrl: (itemId) => `latent://item/${itemId}`,
-    atlasUrl: (datasetId, tile, page) => `latent://atlas/${datasetId}/${tile}/${page}`,
+    // The page's own origin (latent://app) serves images at the browser server's paths.
+    imageUrl: (itemId) => `latent://app/api/items/${itemId}/image.png`,
+    atlasUrl: (datasetId, tile, page) => `latent://app/api/datasets/${datasetId}/atlas/${tile}/${page}.webp`,
   };
 }
 

@@ -6,8 +6,8 @@ import { cacheDirFor } from '../../src-main/paths.ts';
 import { openStore } from '../../src-main/store/open.ts';
 
 /** A tiny database: one 4x4 grayscale dataset of three items (two labels) and one stored run. */
-export function seedDatabase(dir: string): { dbPath: string; datasetId: number; itemIds: number[]; runId: number } {
-  const dbPath = path.join(dir, 'lab.db');
+export function seedDatabase(dir: string, file = 'lab.db'): { dbPath: string; datasetId: number; itemIds: number[]; runId: number } {
+  const dbPath = path.join(dir, file);
   const db = openStore(dbPath);
   const datasetId = Number(
     db.prepare("INSERT INTO datasets (name, root, size, channels, fit, attributes) VALUES ('tiny', ?, 4, 1, 'cover', '[\"Smiling\"]')").run(path.join(dir, 'images'))

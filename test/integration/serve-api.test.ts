@@ -13,6 +13,12 @@ import { httpTransport, type OpenSocket } from '../../src-renderer/api/transport
 import { sampleInputs, seedDatabase } from '../helpers/api-samples.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
+// Registered before tempDir's own cleanup, so trainers stop before their database folder goes.
+after(async () => {
+  await server.close();
+  await api.close();
+});
+
 const dir = tempDir();
 const seed = seedDatabase(dir);
 const received = new Map<string, unknown>();
@@ -35,11 +41,6 @@ before(async () => {
   const recording: Api = { ...api, call: (method, input) => (received.set(method, input), api.call(method, input)) };
   server = await startServer({ api: recording, rendererDir: path.join(dir, 'no-renderer') });
   client = createClient(httpTransport({ origin: server.origin, socketOrigin: server.origin, token: server.token, openSocket: openNodeSocket }));
-});
-
-after(async () => {
-  await server.close();
-  await api.close();
 });
 
 test('every method in the table reaches the API through HTTP with its input intact', async () => {

@@ -1,11 +1,18 @@
+import { markInterruptedRuns } from '../../engine/runs.ts';
 import { UserError } from '../../errors.ts';
 import { getRunRow, listRunRows } from './run-rows.ts';
 import type { Handlers } from './types.ts';
 
 /** Stored runs: list, inspect, rename, delete. */
 export const runHandlers = {
-  listRuns: (input, ctx) => listRunRows(ctx.db, input.datasetId),
-  getRun: (input, ctx) => getRunRow(ctx.db, input.runId),
+  listRuns: (input, ctx) => {
+    markInterruptedRuns(ctx.db);
+    return listRunRows(ctx.db, input.datasetId);
+  },
+  getRun: (input, ctx) => {
+    markInterruptedRuns(ctx.db);
+    return getRunRow(ctx.db, input.runId);
+  },
   renameRun: (input, ctx) => {
     getRunRow(ctx.db, input.runId);
     ctx.db.prepare("UPDATE runs SET name = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?").run(input.name, input.runId);
