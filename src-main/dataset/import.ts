@@ -7,6 +7,7 @@ import { ATLAS_TILES, atlasLayout, atlasPagePath } from './atlas.ts';
 import { defaultAttributeFiles, matchAttributes, readAttributes } from './attributes.ts';
 import { checkFolder, findOrCreateDataset, validate } from './dataset-row.ts';
 import type { DecodeShape, Fit } from './decode.ts';
+import { lockFolderImport } from './import-lock.ts';
 import { ItemWriter, type KnownItem } from './item-writer.ts';
 import { defaultParallelism, inProcessRunner, workerRunner, type JobRunner } from './job-pool.ts';
 import type { FileOutcome } from './jobs.ts';
@@ -107,10 +108,20 @@ async function runImport(options: ImportOptions): Promise<ImportSummary> {
   onProgress?.({ phase: 'scan', done: 0, total: 0 });
   const scan = scanFolder(root, signal);
   onProgress?.({ phase: 'scan', done: scan.files.length, total: scan.files.length });
-  const skipped: Skipped[] = [...scan.skipped];
 
-  const db = openStore(options.dbPath);
   const cacheDir = cacheDirFor(options.dbPath);
+  const unlock = lockFolderImport(cacheDir, root);
+  try {
+    return await importScanned(options, root, scan, cacheDir, started);
+  } finally {
+    unlock();
+  }
+}
+
+async function importScanned(options: ImportOptions, root: string, scan: ReturnType<typeof scanFolder>, cacheDir: string, started: number): Promise<ImportSummary> {
+  const { signal, onProgress } = options;
+  const skipped: Skipped[] = [...scan.skipped];
+  const db = openStore(options.dbPath);
   const useWorkers = options.runner ? options.runner === 'workers' : scan.files.length >= WORKER_THRESHOLD && defaultParallelism > 1;
   const runner = useWorkers ? workerRunner() : inProcessRunner();
   let cache: PixelCache | undefined;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -191,4 +192,20 @@ test('JPEG, WebP, GIF, TIFF and AVIF files import alongside PNG', async () => {
   assert.equal(summary.items, formats.length);
   const green = [...cachedPixels(path.join(dir, 'lab.db'), summary.dataset).values()].map((item) => item.pixels[1]);
   assert.ok(green.every((g) => Math.abs(g - 100) < 12), `every format decodes to the colour drawn (green ${green})`);
+});
+
+test('a second import of the same folder while one runs is refused; a lock left by a dead process is taken over', async () => {
+  const dir = tempDir();
+  const root = path.join(dir, 'busy');
+  await grayFolder(root, 20);
+  const dbPath = path.join(dir, 'lab.db');
+  const first = importFolder({ dbPath, folder: root, size: 16 });
+  await assert.rejects(importFolder({ dbPath, folder: root, size: 16 }), (e: Error & { code?: string }) => e.code === 'import_running' && /Another import of .*busy is running/.test(e.message));
+  assert.equal((await first).items, 42);
+
+  const lock = fs.readdirSync(cacheDirFor(dbPath)).filter((f) => f.endsWith('.lock'));
+  assert.deepEqual(lock, [], 'the lock is released');
+  const name = `import-${crypto.createHash('sha256').update(root).digest('hex').slice(0, 16)}.lock`;
+  fs.writeFileSync(path.join(cacheDirFor(dbPath), name), '999999999');
+  assert.equal((await importFolder({ dbPath, folder: root })).unchanged, 42);
 });
