@@ -75,6 +75,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (refusal) {
       req.resume();
       res.setHeader('Connection', 'close');
+      if (!url.pathname.startsWith('/api/')) return sendText(res, refusal.status, `Latent Lab: ${refusal.message}`);
       return sendError(res, refusal.status, 'refused', refusal.message);
     }
     route(req, res, url).catch((error: unknown) => {

@@ -62,10 +62,7 @@ export const importHandlers = {
   startDemo: (input, ctx) =>
     startImportJob(ctx, async (signal, onProgress) => {
       const folder = path.join(ctx.cacheDir, 'demo-faces');
-      onProgress({ phase: 'draw', done: 0, total: input.count });
-      await writeDemoFolder(folder, input.count);
-      onProgress({ phase: 'draw', done: input.count, total: input.count });
-      signal.throwIfAborted();
+      await writeDemoFolder(folder, input.count, { signal, onProgress: (done, total) => onProgress({ phase: 'draw', done, total }) });
       return importFolder({ dbPath: ctx.dbPath, folder, name: 'demo-faces', channels: 3, signal, onProgress });
     }),
   cancelImport: (input, ctx) => {
