@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-/** Kernels that a model's training step needs beyond the basics every backend has. */
+/** Kernels the training step of a model with conv layers runs (forward, input and filter gradients). */
 export const CONV_GRADIENT_KERNELS = ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput'];
 
 /** The names in `kernelNames` that `backend` has no kernel for (empty when all exist). */
