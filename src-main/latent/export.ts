@@ -122,10 +122,10 @@ async function pcaProjection(db: Db, runId: number): Promise<StoredProjection> {
 /**
  * The outlier list as CSV: rank, id, path, label, split, the score
  * (recon_error, or neg_elbo then recon_error for VAEs), above_threshold (1/0
- * against the suggested threshold). Default: the items above the threshold.
+ * against the suggested threshold), for the `top` highest-scoring items.
  */
-export async function exportOutliersCsv(db: Db, runId: number, file: string, top?: number): Promise<CsvWritten> {
-  const report = rankOutliers(db, runId, top ?? Math.max(1, rankOutliers(db, runId, 1).aboveThreshold));
+export async function exportOutliersCsv(db: Db, runId: number, file: string, top = 100): Promise<CsvWritten> {
+  const report = rankOutliers(db, runId, top);
   const csv = new CsvFile(file);
   await csv.write(['rank', 'id', 'path', 'label', 'split', report.score, ...(report.score === 'recon_error' ? [] : ['recon_error']), 'above_threshold']);
   for (const item of report.items) {

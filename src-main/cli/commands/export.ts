@@ -12,9 +12,9 @@ export function register(program: Command): void {
     .argument('<run>', 'run id')
     .requiredOption('--out <file.csv>', 'CSV file to write')
     .option('--kind <kind>', 'embeddings or outliers', 'embeddings')
-    .option('--top <k>', 'outliers: how many (default: those above the suggested threshold)')
+    .option('--top <k>', 'outliers: how many of the highest-scoring items', '100')
     .option('--json', 'print {path, rows} as JSON')
-    .action(async (runRef: string, flags: { out: string; kind: string; top?: string; json?: boolean }, command: Command) => {
+    .action(async (runRef: string, flags: { out: string; kind: string; top: string; json?: boolean }, command: Command) => {
       const runId = parseRunId(runRef);
       const kind = parseChoice(flags.kind, '--kind', ['embeddings', 'outliers'] as const);
       if (!flags.out.toLowerCase().endsWith('.csv')) throw new UserError(`--out must name a .csv file, got "${flags.out}"`);
@@ -24,7 +24,7 @@ export function register(program: Command): void {
         const written =
           kind === 'embeddings'
             ? await exportEmbeddingsCsv(db, runId, flags.out, { onProgress: (rows, total) => bar.update(rows / total) })
-            : await exportOutliersCsv(db, runId, flags.out, flags.top === undefined ? undefined : parseCount(flags.top, '--top'));
+            : await exportOutliersCsv(db, runId, flags.out, parseCount(flags.top, '--top'));
         bar.stop();
         if (flags.json) return printJson(written);
         process.stdout.write(`wrote ${written.rows} rows to ${written.path}\n`);
