@@ -8,7 +8,7 @@
  *
  *   node --import tsx bench/quality.ts [--epochs 5] [--limit 60000] [--test-limit 10000]
  *                                      [--models pca,ae,conv-ae,deep-ae,vae] [--latent 32] [--filters 16,32]
- *                                      [--backend auto]
+ *                                      [--loss bce|mse] [--lr 0.001] [--backend auto]
  *
  * Conv models use --filters 16,32 by default: the shape of the PyTorch reference.
  */
@@ -37,6 +37,8 @@ const { values } = parseArgs({
     'test-limit': { type: 'string', default: '10000' },
     models: { type: 'string', default: 'pca,ae,conv-ae,deep-ae,vae' },
     filters: { type: 'string', default: '16,32' },
+    loss: { type: 'string' },
+    lr: { type: 'string' },
     latent: { type: 'string', default: '32' },
     backend: { type: 'string', default: 'auto' },
   },
@@ -119,7 +121,7 @@ try {
       model,
       latent,
       backend: values.backend,
-      ...(model === 'pca' ? {} : { epochs: values.epochs }),
+      ...(model === 'pca' ? {} : { epochs: values.epochs, loss: values.loss, lr: values.lr }),
       ...(model.startsWith('conv-') ? { filters: values.filters } : {}),
     };
     const config = resolveConfig(options, { size: 28, channels: 1 });
