@@ -55,7 +55,7 @@ test('a trainer process streams typed events and stores metrics, weights, embedd
   assert.equal(summary.status, 'completed');
   assert.equal(summary.run, runId);
   assert.equal(summary.epochs, 3);
-  assert.equal(summary.backend, 'wasm');
+  assert.ok(['tensorflow', 'wasm'].includes(summary.backend!), `backend ${summary.backend}`);
   assert.ok(summary.valKl! > 0);
   const progress = events.filter((e) => e.type === 'progress');
   assert.ok(progress.length >= 3);
