@@ -70,7 +70,8 @@ export async function startElectronApp(electron: ElectronMain, files: ShellFiles
     // Stop trainers and close the database before the process goes.
     closing = true;
     event.preventDefault();
-    void api.close().finally(() => app.quit());
+    const giveUp = new Promise((resolve) => setTimeout(resolve, 15_000));
+    void Promise.race([api.close(), giveUp]).finally(() => app.quit());
   });
 
   hardenSession(electron.session.defaultSession);
