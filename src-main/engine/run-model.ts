@@ -28,7 +28,8 @@ const cache = new Map<string, Promise<RunModel>>();
 
 /**
  * Loads a run's stored weights (cached per database, run and saved epoch, so repeated
- * decodes are cheap). dispose() frees the tensors and drops the cache entry.
+ * decodes are cheap; a newer save of the run replaces and frees the older model).
+ * dispose() frees the tensors and drops the cache entry.
  */
 export function loadRunModel(db: Db, runId: number): Promise<RunModel> {
   const epoch = storedWeightsEpoch(db, runId);
@@ -39,6 +40,10 @@ export function loadRunModel(db: Db, runId: number): Promise<RunModel> {
   const key = `${db.name}#${runId}#${epoch}`;
   let entry = cache.get(key);
   if (!entry) {
+    const runPrefix = `${db.name}#${runId}#`;
+    for (const [stale, model] of cache) {
+      if (stale.startsWith(runPrefix)) void model.then((m) => m.dispose(), () => undefined);
+    }
     entry = build(db, runId, () => cache.delete(key));
     entry.catch(() => cache.delete(key));
     cache.set(key, entry);
