@@ -46,6 +46,12 @@ function serve(dir: string): Promise<{ url: string; close: () => void }> {
   });
 }
 
+interface PickTiming {
+  indexMs: number;
+  pickMs: number;
+  hits: number;
+}
+
 interface BenchResult {
   mode: string;
   points: number;
@@ -68,6 +74,7 @@ async function main(): Promise<void> {
       const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
       page.on('pageerror', (e) => console.error('page error:', e.message));
       console.log(`Explore view, camera orbiting, 1280x720, headless Chromium + SwiftShader, ${seconds} s per measure`);
+      const picks: Array<PickTiming & { n: number }> = [];
       console.log('points     latent-lab fps   (points drawn while moving)   plain three.js Points fps   reference plain fps');
       for (const n of sizes) {
         const results: Record<string, BenchResult> = {};
@@ -76,6 +83,7 @@ async function main(): Promise<void> {
           await page.waitForFunction('window.__bench !== undefined', undefined, { timeout: 120_000 });
           await page.evaluate('window.__bench.run(1000)'); // warm up: shaders compiled, budget adapted
           results[mode] = (await page.evaluate(`window.__bench.run(${seconds * 1000})`)) as BenchResult;
+          if (mode === 'latent-lab') picks.push({ n, ...((await page.evaluate('window.__bench.pick(500)')) as PickTiming) });
         }
         const ours = results['latent-lab'];
         const plain = results.plain;
@@ -84,6 +92,9 @@ async function main(): Promise<void> {
         );
       }
       console.log('At rest the view draws every point once and stops; the numbers above are while the camera moves.');
+      console.log('\nPicking (hover/click) through the screen-space grid index, no raycast:');
+      console.log('points     index build after the camera rests (ms)   one pick (ms)   picks that hit a point');
+      for (const p of picks) console.log(`${String(p.n).padEnd(10)} ${p.indexMs.toFixed(1).padStart(38)}   ${p.pickMs.toFixed(4).padStart(13)}   ${String(p.hits).padStart(7)} / 500`);
     } finally {
       await browser.close();
       server.close();

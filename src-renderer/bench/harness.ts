@@ -17,8 +17,17 @@ export interface BenchResult {
   drawnWhileMoving: number;
 }
 
+export interface PickTiming {
+  /** Projecting every point and bucketing it, once after the camera rests. */
+  indexMs: number;
+  /** One hover lookup, averaged. */
+  pickMs: number;
+  hits: number;
+}
+
 interface BenchApi {
   run(ms: number): Promise<BenchResult>;
+  pick?(n: number): Promise<PickTiming>;
 }
 
 declare global {
@@ -67,6 +76,22 @@ function cloudBench(root: HTMLElement, xyz: Float32Array, rgb: Uint8Array, n: nu
       const seconds = await orbit(ms, () => cloud.orbitBy(0.01));
       const frames = cloud.stats.frames - start;
       return { mode: 'latent-lab', points: n, frames, seconds, fps: frames / seconds, drawnWhileMoving: cloud.stats.motionBudget };
+    },
+    async pick(count) {
+      cloud.orbitBy(0.01);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // let the camera rest
+      const rect = root.getBoundingClientRect();
+      let t = performance.now();
+      cloud.pick(rect.left + rect.width / 2, rect.top + rect.height / 2); // builds the index
+      const indexMs = performance.now() - t;
+      let hits = 0;
+      t = performance.now();
+      for (let k = 0; k < count; k++) {
+        const x = rect.left + rect.width * (0.25 + 0.5 * ((k * 0.618) % 1));
+        const y = rect.top + rect.height * (0.25 + 0.5 * ((k * 0.382) % 1));
+        if (cloud.pick(x, y) >= 0) hits++;
+      }
+      return { indexMs, pickMs: (performance.now() - t) / count, hits };
     },
   };
 }

@@ -40,6 +40,8 @@ export const session = reactive({
   focusItem: null as PickedItem | null,
   loadError: null as string | null,
   showShortcuts: false,
+  /** An application-menu action (Electron) waiting for its panel to perform it. */
+  menuAction: null as 'openFolder' | 'exportCsv' | 'tryDemo' | null,
 });
 
 export function currentDataset(): DatasetSummary | null {
@@ -111,6 +113,10 @@ export function pick(slot: PickSlot, item: PickedItem): void {
 export async function startSession(): Promise<void> {
   document.documentElement.dataset.theme = session.theme;
   onEvent('import.finished', () => void refreshDatasets());
+  onEvent('menu', ({ action }) => {
+    session.menuAction = action;
+    session.tab = action === 'exportCsv' ? 'export' : 'datasets';
+  });
   onEvent('run.status', (status) => {
     const run = session.runs.find((r) => r.id === status.runId);
     if (run) {
