@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ApiEvent } from '../../src-main/api/contract.ts';
 import { createApi, type Api } from '../../src-main/api/create-api.ts';
+import { cachedCodes } from '../../src-main/api/run-cache.ts';
 import { startServer } from '../../src-main/server/server.ts';
 import { seedDatabase } from '../helpers/api-samples.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -96,4 +97,13 @@ test('the browser download of a CSV goes through the server, by run id', async (
   } finally {
     await server.close();
   }
+});
+
+test('codes stay cached between calls until the run changes', () => {
+  const first = cachedCodes(api.context, runId);
+  assert.equal(cachedCodes(api.context, runId), first);
+  api.context.db.prepare("UPDATE runs SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 second') WHERE id = ?").run(runId);
+  const reloaded = cachedCodes(api.context, runId);
+  assert.notEqual(reloaded, first);
+  assert.deepEqual(reloaded.codes, first.codes);
 });
