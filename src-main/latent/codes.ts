@@ -10,18 +10,46 @@ export interface RunCodes {
   dim: number;
   /** n x dim, row-major (the mean for VAEs). */
   codes: Float32Array;
-  /** n x dim log-variances (VAEs), else null. */
+  /** n x dim log-variances (VAEs, when loaded with { logvar: true }), else null. */
   logvar: Float32Array | null;
 }
 
+const cache = new Map<string, { marker: string; codes: RunCodes }>();
+const CACHED_RUNS = 2;
+
+/** Changes whenever a run's codes are rewritten (the trainer updates the run row as it embeds). */
+function codesMarker(db: Db, runId: number): string {
+  const counts = db.prepare('SELECT count(*), min(rowid), max(rowid) FROM embeddings WHERE run_id = ?').raw().get(runId) as unknown[];
+  const run = db.prepare('SELECT status, epochs_done, updated_at FROM runs WHERE id = ?').raw().get(runId) as unknown[] | undefined;
+  return JSON.stringify([counts, run ?? null]);
+}
+
 /**
- * Loads every code of a run in one pass, copying the float32 little-endian
- * blobs straight into one matrix (no per-row arrays).
+ * A run's codes (and log-variances when asked), copied from the float32
+ * little-endian blobs straight into one matrix. The last couple of runs stay
+ * cached per database, checked against a cheap marker query, so repeated
+ * neighbour or interpolation requests do not re-read 70,000 blobs. Treat the
+ * arrays as read-only: they are shared.
  */
-export function loadRunCodes(db: Db, runId: number): RunCodes {
-  const { n, dimBytes, withLogvar } = db
-    .prepare('SELECT count(*) AS n, max(length(code)) AS dimBytes, count(logvar) AS withLogvar FROM embeddings WHERE run_id = ?')
-    .get(runId) as { n: number; dimBytes: number | null; withLogvar: number };
+export function loadRunCodes(db: Db, runId: number, options: { logvar?: boolean } = {}): RunCodes {
+  const key = `${db.name}#${runId}#${options.logvar ? 'logvar' : 'code'}`;
+  const marker = codesMarker(db, runId);
+  const hit = cache.get(key);
+  if (hit && hit.marker === marker) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit.codes;
+  }
+  const codes = readRunCodes(db, runId, options.logvar ?? false);
+  cache.set(key, { marker, codes });
+  while (cache.size > CACHED_RUNS) cache.delete(cache.keys().next().value!);
+  return codes;
+}
+
+function readRunCodes(db: Db, runId: number, withLogvar: boolean): RunCodes {
+  const { n, dimBytes, logvars } = db
+    .prepare('SELECT count(*) AS n, max(length(code)) AS dimBytes, count(logvar) AS logvars FROM embeddings WHERE run_id = ?')
+    .get(runId) as { n: number; dimBytes: number | null; logvars: number };
   if (n === 0) {
     const run = db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string } | undefined;
     if (!run) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
@@ -30,11 +58,11 @@ export function loadRunCodes(db: Db, runId: number): RunCodes {
   const dim = (dimBytes ?? 0) / 4;
   const itemIds = new Int32Array(n);
   const codes = new Float32Array(n * dim);
-  const logvar = withLogvar === n ? new Float32Array(n * dim) : null;
+  const logvar = withLogvar && logvars === n ? new Float32Array(n * dim) : null;
   const codeBytes = new Uint8Array(codes.buffer);
   const logvarBytes = logvar ? new Uint8Array(logvar.buffer) : null;
   let i = 0;
-  const rows = db.prepare('SELECT item_id, code, logvar FROM embeddings WHERE run_id = ? ORDER BY item_id').raw().iterate(runId) as Iterable<[number, Buffer, Buffer | null]>;
+  const rows = db.prepare(`SELECT item_id, code${logvar ? ', logvar' : ''} FROM embeddings WHERE run_id = ? ORDER BY item_id`).raw().iterate(runId) as Iterable<[number, Buffer, Buffer?]>;
   for (const [itemId, code, lv] of rows) {
     if (code.length !== dim * 4) throw new Error(`run ${runId}: item ${itemId} has a ${code.length / 4}-D code, others ${dim}-D`);
     itemIds[i] = itemId;
