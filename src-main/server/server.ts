@@ -70,7 +70,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const server = http.createServer((req, res) => {
     for (const [name, value] of Object.entries(baseSecurityHeaders)) res.setHeader(name, value);
-    const url = new URL(req.url ?? '/', 'http://invalid');
+    const url = requestUrl(req);
+    if (!url) return sendText(res, 400, 'Bad request target.');
     const refusal = refuse(req, url, guard);
     if (refusal) {
       req.resume();
@@ -89,8 +90,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   });
   server.on('upgrade', (req: IncomingMessage, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://invalid');
-    if (url.pathname !== '/api/events') return refuseUpgrade(socket, 404, 'Not found.');
+    const url = requestUrl(req);
+    if (url?.pathname !== '/api/events') return refuseUpgrade(socket, 404, 'Not found.');
     const refusal = refuse(req, url, guard);
     if (refusal) return refuseUpgrade(socket, refusal.status, refusal.message);
     eventSocket.accept(req, socket, head);
@@ -117,6 +118,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.close(() => resolve());
       }),
   };
+}
+
+/** The request's path and query, only in origin form ("/..."); "//host/x" stays a path, never a host. */
+function requestUrl(req: IncomingMessage): URL | null {
+  const target = req.url ?? '';
+  if (!target.startsWith('/')) return null;
+  try {
+    return new URL(`http://request${target}`);
+  } catch {
+    return null;
+  }
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {
