@@ -4,7 +4,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ApiEvent } from '../../src-main/api/contract.ts';
 import { createApi, type Api } from '../../src-main/api/create-api.ts';
-import { cachedCodes } from '../../src-main/api/run-cache.ts';
+import { cachedAttributeVector } from '../../src-main/api/attribute-cache.ts';
+import { loadRunCodes } from '../../src-main/latent/codes.ts';
 import { startServer } from '../../src-main/server/server.ts';
 import { seedDatabase } from '../helpers/api-samples.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -99,11 +100,14 @@ test('the browser download of a CSV goes through the server, by run id', async (
   }
 });
 
-test('codes stay cached between calls until the run changes', () => {
-  const first = cachedCodes(api.context, runId);
-  assert.equal(cachedCodes(api.context, runId), first);
-  api.context.db.prepare("UPDATE runs SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 second') WHERE id = ?").run(runId);
-  const reloaded = cachedCodes(api.context, runId);
-  assert.notEqual(reloaded, first);
-  assert.deepEqual(reloaded.codes, first.codes);
+test('attribute vectors stay cached for slider moves until the codes or the dataset change', () => {
+  const db = api.context.db;
+  const codes = loadRunCodes(db, runId);
+  const first = cachedAttributeVector(db, codes, 'Smiling');
+  assert.equal(cachedAttributeVector(db, codes, 'Smiling'), first);
+  assert.notEqual(cachedAttributeVector(db, { ...codes }, 'Smiling'), first, 'new codes, new vector');
+  db.prepare("UPDATE datasets SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 second') WHERE id = ?").run(seed.datasetId);
+  const after = cachedAttributeVector(db, codes, 'Smiling');
+  assert.notEqual(after, first, 'a re-import recomputes');
+  assert.deepEqual(after.vector, first.vector);
 });

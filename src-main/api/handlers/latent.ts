@@ -2,7 +2,7 @@ import { loadRunModel } from '../../engine/run-model.ts';
 import { UserError } from '../../errors.ts';
 import { analogy, reconstructions } from '../../latent/arithmetic.ts';
 import { attributeVectors, shiftCode } from '../../latent/attributes.ts';
-import { codeOf } from '../../latent/codes.ts';
+import { codeOf, loadRunCodes } from '../../latent/codes.ts';
 import { classIndex, decodeImages, itemClasses } from '../../latent/decode.ts';
 import { exportEmbeddingsCsv, exportOutliersCsv } from '../../latent/export.ts';
 import { interpolateItems } from '../../latent/interpolate.ts';
@@ -11,7 +11,7 @@ import { rankOutliers } from '../../latent/outliers.ts';
 import { getProjection, type ProjectionRequest } from '../../latent/projections.ts';
 import { manifoldGrid, sampleImages } from '../../latent/samples.ts';
 import { rowsOf, toDataUrls } from '../images.ts';
-import { cachedAttributeVector, cachedCodes } from '../run-cache.ts';
+import { cachedAttributeVector } from '../attribute-cache.ts';
 import type { Handlers } from './types.ts';
 
 /** float32 values with 7 significant digits: exact enough for float32, a third of the JSON. */
@@ -29,15 +29,15 @@ export const latentHandlers = {
           ? { method: 'umap', params: { seed: input.seed, nNeighbors: input.neighbours, minDist: input.minDist } }
           : { method: 'pca' };
     const onProgress = (phase: string, fraction: number) => ctx.events.emit('project.progress', { runId: input.runId, method: 'umap', phase, fraction });
-    const projection = await getProjection(ctx.db, input.runId, request, { onProgress, codes: cachedCodes(ctx, input.runId) });
+    const projection = await getProjection(ctx.db, input.runId, request, { onProgress });
     return { runId: input.runId, method: projection.method, params: projection.params, itemIds: Array.from(projection.itemIds), coords: compact(projection.coords) };
   },
   neighbours: (input, ctx) => {
     const query = input.itemId !== undefined ? { itemId: input.itemId } : { code: input.code! };
-    return { neighbours: nearestItems(cachedCodes(ctx, input.runId), query, input.k, input.metric) };
+    return { neighbours: nearestItems(loadRunCodes(ctx.db, input.runId), query, input.k, input.metric) };
   },
   codes: (input, ctx) => {
-    const codes = cachedCodes(ctx, input.runId);
+    const codes = loadRunCodes(ctx.db, input.runId);
     return { itemIds: input.itemIds, codes: input.itemIds.map((id) => Array.from(codeOf(codes, id))) };
   },
   decode: async (input, ctx) => {
@@ -50,36 +50,37 @@ export const latentHandlers = {
   },
   reconstruct: async (input, ctx) => {
     const model = await loadRunModel(ctx.db, input.runId);
-    return (await toDataUrls(reconstructions(ctx.db, model, cachedCodes(ctx, input.runId), [input.itemId])))[0];
+    return (await toDataUrls(reconstructions(ctx.db, model, loadRunCodes(ctx.db, input.runId), [input.itemId])))[0];
   },
   interpolate: async (input, ctx) => {
     const model = await loadRunModel(ctx.db, input.runId);
-    const walk = interpolateItems(ctx.db, model, cachedCodes(ctx, input.runId), input.from, input.to, input.steps, input.method);
+    const walk = interpolateItems(ctx.db, model, loadRunCodes(ctx.db, input.runId), input.from, input.to, input.steps, input.method);
     return { method: walk.method, codes: rowsOf(walk.codes, model.latentDim), images: await toDataUrls(walk) };
   },
   attributeVectors: (input, ctx) => ({
-    vectors: attributeVectors(ctx.db, cachedCodes(ctx, input.runId), input.balanced).map(({ vector: _vector, ...rest }) => rest),
+    vectors: attributeVectors(ctx.db, loadRunCodes(ctx.db, input.runId), input.balanced).map(({ vector: _vector, ...rest }) => rest),
   }),
   applyAttribute: async (input, ctx) => {
     // decode(z + s v), as latent/arithmetic's applyAttribute, with the vector kept between slider moves.
     const model = await loadRunModel(ctx.db, input.runId);
-    const vector = cachedAttributeVector(ctx, input.runId, input.attribute, input.balanced);
-    const code = shiftCode(codeOf(cachedCodes(ctx, input.runId), input.itemId), vector.vector, input.strength);
+    const codes = loadRunCodes(ctx.db, input.runId);
+    const vector = cachedAttributeVector(ctx.db, codes, input.attribute, input.balanced);
+    const code = shiftCode(codeOf(codes, input.itemId), vector.vector, input.strength);
     const images = decodeImages(model, code, 1, itemClasses(ctx.db, model, [input.itemId]));
     return { ...(await toDataUrls(images))[0], auc: vector.auc };
   },
   analogy: async (input, ctx) => {
     const model = await loadRunModel(ctx.db, input.runId);
-    return (await toDataUrls(analogy(ctx.db, model, cachedCodes(ctx, input.runId), input.a, input.b, input.c)))[0];
+    return (await toDataUrls(analogy(ctx.db, model, loadRunCodes(ctx.db, input.runId), input.a, input.b, input.c)))[0];
   },
   samples: async (input, ctx) => {
     const model = await loadRunModel(ctx.db, input.runId);
-    const drawn = sampleImages(model, cachedCodes(ctx, input.runId), input.n, { label: input.label, seed: input.seed });
+    const drawn = sampleImages(model, loadRunCodes(ctx.db, input.runId), input.n, { label: input.label, seed: input.seed });
     return { codes: rowsOf(drawn.codes, model.latentDim), images: await toDataUrls(drawn), source: drawn.source, labels: drawn.labels };
   },
   manifold: async (input, ctx) => {
     const model = await loadRunModel(ctx.db, input.runId);
-    const grid = manifoldGrid(model, cachedCodes(ctx, input.runId), input.steps, input.label);
+    const grid = manifoldGrid(model, loadRunCodes(ctx.db, input.runId), input.steps, input.label);
     return { steps: grid.steps, axis: grid.axis, codes: rowsOf(grid.codes, model.latentDim), images: await toDataUrls(grid) };
   },
   outliers: (input, ctx) => rankOutliers(ctx.db, input.runId, input.top),

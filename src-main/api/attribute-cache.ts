@@ -1,0 +1,21 @@
+import type { Db } from '../store/open.ts';
+import { attributeVector, type AttributeVector } from '../latent/attributes.ts';
+import type { RunCodes } from '../latent/codes.ts';
+
+/**
+ * Attribute vectors kept between calls, so dragging a strength slider does
+ * not recompute a vector over every code on each move. They hang off the
+ * codes object (loadRunCodes returns a new one when the codes change) and
+ * are keyed by the dataset's update time, which a re-import changes.
+ */
+const byCodes = new WeakMap<RunCodes, Map<string, AttributeVector>>();
+
+export function cachedAttributeVector(db: Db, codes: RunCodes, name: string, balanced: string[] = []): AttributeVector {
+  const datasetVersion = db.prepare('SELECT d.updated_at FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?').pluck().get(codes.runId);
+  const key = JSON.stringify([name, [...balanced].sort(), datasetVersion]);
+  let vectors = byCodes.get(codes);
+  if (!vectors) byCodes.set(codes, (vectors = new Map()));
+  let vector = vectors.get(key);
+  if (!vector) vectors.set(key, (vector = attributeVector(db, codes, name, balanced)));
+  return vector;
+}
