@@ -104,7 +104,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = (server.address() as AddressInfo).port;
   // Cookies are shared between ports of one host, so each server names its own.
   guard = { ...guard, cookieName: `latent_lab_token_${port}` };
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // A wildcard bind is reached on loopback here (serve also prints the network addresses).
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
   return {
     url: `${origin}/?token=${token}`,
     origin,

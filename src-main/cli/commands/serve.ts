@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Command } from 'commander';
 import { createApi } from '../../api/create-api.ts';
 import { UserError } from '../../errors.ts';
@@ -43,7 +44,11 @@ export function register(program: Command): void {
         throw error;
       });
       if (!server.hasRenderer) process.stderr.write('The page is not built yet: run `npm run build` first (the API works meanwhile).\n');
-      process.stdout.write(`Latent Lab is serving ${api.context.dbPath}\nOpen ${server.url}\n(Ctrl-C stops it)\n`);
+      process.stdout.write(`Latent Lab is serving ${api.context.dbPath}\nOpen ${server.url}\n`);
+      if (options.host === '0.0.0.0' || options.host === '::') {
+        for (const address of networkAddresses()) process.stdout.write(`  or http://${address}:${server.port}/?token=${server.token}\n`);
+      }
+      process.stdout.write('(Ctrl-C stops it)\n');
       if (options.open) openBrowser(server.url);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
@@ -53,4 +58,12 @@ export function register(program: Command): void {
       await server.close();
       await api.close();
     });
+}
+
+/** This machine's external IPv4 addresses, for a wildcard bind. */
+function networkAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flatMap((infos) => infos ?? [])
+    .filter((info) => info.family === 'IPv4' && !info.internal)
+    .map((info) => info.address);
 }
