@@ -60,7 +60,11 @@ export async function startElectronApp(electron: ElectronMain, files: ShellFiles
       host: { kind: 'electron', ...nativeDialogs(electron.dialog, () => window), fork: utilityFork(electron.utilityProcess, files.trainer) },
     });
   } catch (error) {
-    electron.dialog.showErrorBox('Latent Lab cannot open its database', error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = /NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)
+      ? '\n\nNative modules are built for Node, not Electron: run `npx electron-builder install-app-deps` (and `npm rebuild` to go back to the CLI).'
+      : '';
+    electron.dialog.showErrorBox('Latent Lab cannot open its database', message + hint);
     app.quit();
     return null;
   }
