@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
 import type { ApiEvent, LatentLabBridge } from '../../src-main/api/contract.ts';
 import { methodNames } from '../../src-main/api/method-names.ts';
 import { startElectronApp, type RunningShell } from '../../src-main/electron/app.ts';
@@ -203,4 +204,17 @@ test('training from the window runs the trainer as a utility process and streams
   const fork = stub.forks.at(-1)!;
   assert.equal(fork.modulePath, files.trainer, 'the bundled trainer is what runs in the app');
   assert.deepEqual(fork.options, { serviceName: 'Latent Lab trainer', stdio: 'pipe' });
+});
+
+test('a database from a newer Latent Lab is reported in a dialog and the app quits, touching nothing', async () => {
+  const other = tempDir();
+  const file = path.join(other, 'latent-lab.db');
+  const db = new Database(file);
+  db.pragma('user_version = 999');
+  db.close();
+  const second = createElectronStub({ userData: other, trainerSource: trainerEntry });
+  assert.equal(await startElectronApp(second.main, files), null);
+  assert.ok(second.calls.includes('dialog.showErrorBox Latent Lab cannot open its database'), second.calls.join(', '));
+  assert.ok(second.calls.includes('app.quit'));
+  assert.equal(second.windows.length, 0);
 });
