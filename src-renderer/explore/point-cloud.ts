@@ -9,7 +9,7 @@ const INITIAL_MOTION_BUDGET = 60_000;
 const MIN_MOTION_BUDGET = 5_000;
 const TARGET_FRAME_MS = 1000 / 36;
 const SETTLE_MS = 140;
-const THUMB_MIN_PX = 22;
+const THUMB_MIN_PX = 16;
 const MAX_POINT_PX = 96;
 const FOV = 50;
 

@@ -69,9 +69,15 @@ export class ThumbnailSlots {
     const fresh: Array<{ point: number; slot: number; tile: TileLocation }> = [];
     let free = 0;
     for (const point of keep) {
-      if (this.slotOfPoint.has(point)) continue;
+      const held = this.slotOfPoint.get(point);
+      if (held !== undefined && slots[point] >= 0) continue; // drawn already
       const tile = this.source.tileOf(this.itemOf(point));
       if (!tile) continue;
+      if (held !== undefined) {
+        // Reserved by an assign that a newer camera position cut short: draw it now.
+        fresh.push({ point, slot: held, tile });
+        continue;
+      }
       while (free < SLOT_COUNT && this.owner[free] >= 0) free++;
       if (free === SLOT_COUNT) break;
       this.owner[free] = point;

@@ -131,6 +131,13 @@ test('a new user walks the whole journey in the browser', { timeout: 240_000 }, 
     assert.ok((await page.locator('[data-test=grid-item]').count()) > 10, 'the image grid is filled');
     assert.equal(await page.locator('[data-test=sidebar-dataset]').count(), 1);
     await shot('02-imported');
+    // The light theme, by its keyboard shortcut, and back.
+    await page.locator('h2').first().click();
+    await page.keyboard.press('t');
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'light');
+    await shot('02-imported-light');
+    await page.keyboard.press('t');
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
   });
 
   await step('trains a small VAE and watches the loss chart', async () => {
