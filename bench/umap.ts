@@ -66,6 +66,20 @@ function recall(codes: Float32Array, n: number, d: number, indices: Int32Array, 
   return hits / (probes * k);
 }
 
+/** Of each probed point's 15 nearest neighbours in the codes, the share that are among its 15 nearest in the 3-D layout. */
+function preservation(codes: Float32Array, n: number, d: number, layout: Float32Array): number {
+  const random = seededRandom(8);
+  let hits = 0;
+  const probes = 300;
+  for (let p = 0; p < probes; p++) {
+    const i = Math.floor(random() * n);
+    const high = exactNeighbours(codes, n, d, codes.subarray(i * d, (i + 1) * d), 15, 'euclidean', new Set([i])).indices;
+    const low = new Set(exactNeighbours(layout, n, 3, layout.subarray(i * 3, i * 3 + 3), 15, 'euclidean', new Set([i])).indices);
+    for (const j of high) if (low.has(j)) hits++;
+  }
+  return hits / (probes * 15);
+}
+
 const seconds = (start: number) => ((performance.now() - start) / 1000).toFixed(1);
 /** CPU seconds of this process since `start` (the machine is shared, so wall time alone misleads). */
 const cpuSeconds = (start: NodeJS.CpuUsage) => (process.cpuUsage(start).user / 1e6).toFixed(1);
@@ -85,7 +99,7 @@ for (const n of sizes) {
   const phases = new Map<UmapPhase, number>();
   let phaseStart = performance.now();
   let current: UmapPhase = 'neighbours';
-  await umap3d(codes, n, all.d, defaultUmapParams, (phase) => {
+  const layout = await umap3d(codes, n, all.d, defaultUmapParams, (phase) => {
     if (phase !== current) {
       phases.set(current, (performance.now() - phaseStart) / 1000);
       current = phase;
@@ -94,15 +108,18 @@ for (const n of sizes) {
   });
   phases.set(current, (performance.now() - phaseStart) / 1000);
   const split = [...phases].map(([p, s]) => `${p} ${s.toFixed(1)} s`).join(', ');
-  console.log(`n=${n}: ours ${seconds(t)} s wall, ${cpuSeconds(cpu)} s cpu  [${split}]`);
+  console.log(`n=${n}: ours ${seconds(t)} s wall, ${cpuSeconds(cpu)} s cpu  [${split}]  15-NN preserved ${preservation(codes, n, all.d, layout).toFixed(3)}`);
 
   if (n <= plainMax) {
     t = performance.now();
     cpu = process.cpuUsage();
     const rows: number[][] = [];
     for (let i = 0; i < n; i++) rows.push(Array.from(codes.subarray(i * all.d, (i + 1) * all.d)));
-    new UMAP({ nComponents: 3, random: seededRandom(defaultUmapParams.seed) }).fit(rows);
-    console.log(`n=${n}: plain umap-js ${seconds(t)} s wall, ${cpuSeconds(cpu)} s cpu  (reference)`);
+    const plain = new UMAP({ nComponents: 3, random: seededRandom(defaultUmapParams.seed) }).fit(rows);
+    const wall = seconds(t);
+    const cpuTime = cpuSeconds(cpu);
+    const plainLayout = Float32Array.from(plain.flat());
+    console.log(`n=${n}: plain umap-js ${wall} s wall, ${cpuTime} s cpu  (reference)  15-NN preserved ${preservation(codes, n, all.d, plainLayout).toFixed(3)}`);
   } else {
     console.log(`n=${n}: plain umap-js skipped (over --plain-max ${plainMax})`);
   }
