@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -15,6 +16,12 @@ import { resizeInto } from './resample.ts';
  * tiles are black.
  */
 export const ATLAS_TILES = [32, 64] as const;
+/**
+ * The tile sizes an import draws. Larger pages cost about four times as
+ * much to encode and the 3-D view uses 32 px tiles, so they are drawn on
+ * first request instead (ensureAtlasPage) and kept.
+ */
+export const IMPORT_ATLAS_TILES = [32] as const;
 
 export interface AtlasLayout {
   tile: number;
@@ -57,7 +64,7 @@ export async function buildAtlasPage(job: AtlasPageJob): Promise<void> {
   const first = job.page * layout.perPage;
   const count = Math.max(0, Math.min(layout.perPage, job.records - first));
   const cache = PixelCache.openReadOnly(job.cacheFile, job.shape);
-  const records = cache.read(Array.from({ length: count }, (_, i) => first + i));
+  const records = cache.readRange(first, count);
   cache.close();
   const { channels, size } = job.shape;
   const canvas = new Uint8Array(layout.pagePixels * layout.pagePixels * channels);
@@ -68,7 +75,7 @@ export async function buildAtlasPage(job: AtlasPageJob): Promise<void> {
     resizeInto(records.subarray(i * bytes, (i + 1) * bytes), size, channels, job.tile, canvas, layout.pagePixels, x, y);
   }
   fs.mkdirSync(path.dirname(job.out), { recursive: true });
-  const temp = `${job.out}.${process.pid}.tmp`;
+  const temp = `${job.out}.${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`;
   await sharp(canvas, { raw: { width: layout.pagePixels, height: layout.pagePixels, channels } })
     .webp({ quality: 85, effort: 0 })
     .toFile(temp);
@@ -76,13 +83,25 @@ export async function buildAtlasPage(job: AtlasPageJob): Promise<void> {
 }
 
 /**
- * The path of an atlas page, drawing it first if it is missing (an import
- * deletes the pages whose tiles it changes and redraws them at its end, so
- * a page can be missing after an interrupted import).
+ * The path of an atlas page, drawing it first if it is missing: pages of
+ * tiles larger than the import draws, and pages an interrupted import had
+ * deleted (an import deletes the pages whose tiles it changes and redraws
+ * them at its end). Serve atlas pages through this.
  */
 export async function ensureAtlasPage(db: Db, cacheDir: string, datasetId: number, tile: number, page: number): Promise<string> {
   const out = atlasPagePath(cacheDir, datasetId, tile, page);
   if (fs.existsSync(out)) return out;
+  const drawing = pagesBeingDrawn.get(out);
+  if (drawing) return drawing;
+  const done = drawMissingPage(db, cacheDir, datasetId, tile, page, out).finally(() => pagesBeingDrawn.delete(out));
+  pagesBeingDrawn.set(out, done);
+  return done;
+}
+
+/** Requests for a page that is being drawn wait for that drawing. */
+const pagesBeingDrawn = new Map<string, Promise<string>>();
+
+async function drawMissingPage(db: Db, cacheDir: string, datasetId: number, tile: number, page: number, out: string): Promise<string> {
   const dataset = db.prepare('SELECT size, channels FROM datasets WHERE id = ?').get(datasetId) as PixelShape | undefined;
   if (!dataset) throw new UserError(`No dataset with id ${datasetId}.`, 'not_found');
   if (!(ATLAS_TILES as readonly number[]).includes(tile)) throw new UserError(`Atlas tiles are ${ATLAS_TILES.join(' or ')} px, not ${tile}.`, 'not_found');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UserError } from '../errors.ts';
 import { cacheDirFor } from '../paths.ts';
 import { openStore } from '../store/open.ts';
-import { ATLAS_TILES, atlasLayout, atlasPagePath } from './atlas.ts';
+import { IMPORT_ATLAS_TILES, atlasLayout, atlasPagePath } from './atlas.ts';
 import { defaultAttributeFiles, matchAttributes, readAttributes } from './attributes.ts';
 import { checkFolder, findOrCreateDataset, validate } from './dataset-row.ts';
 import type { DecodeShape, Fit } from './decode.ts';
@@ -218,7 +218,7 @@ async function buildMissingAtlasPages(
   signal: AbortSignal | undefined,
   onProgress: ImportOptions['onProgress'],
 ): Promise<void> {
-  const jobs = ATLAS_TILES.flatMap((tile) =>
+  const jobs = IMPORT_ATLAS_TILES.flatMap((tile) =>
     Array.from({ length: Math.ceil(records / atlasLayout(tile).perPage) }, (_, page) => ({ tile, page, out: atlasPagePath(cacheDir, datasetId, tile, page) })),
   ).filter((job) => !fs.existsSync(job.out));
   let next = 0;

@@ -102,6 +102,8 @@ export class ItemWriter {
 
   /** After a complete scan: marks vanished files missing and applies the attributes file to every item. */
   finish(attributeNames: string[] | null): void {
+    // a page drawn on request while this import ran may lack tiles committed later; from now on every row is committed
+    for (const page of this.invalidated) fs.rmSync(page, { force: true });
     const markMissing = this.db.prepare(`UPDATE items SET status = 'missing' WHERE id = ?`);
     const setAttributes = this.db.prepare('UPDATE items SET attributes = ? WHERE id = ?');
     const rows = this.db.prepare(`SELECT id, path, status FROM items WHERE dataset_id = ?`).all(this.dataset.id) as { id: number; path: string; status: string }[];

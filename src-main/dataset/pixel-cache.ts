@@ -61,6 +61,14 @@ export class PixelCache {
     return into;
   }
 
+  /** Reads `count` consecutive records from `first` with one system call. */
+  readRange(first: number, count: number): Uint8Array {
+    const into = new Uint8Array(count * this.recordBytes);
+    const got = fs.readSync(this.fd, into, 0, into.length, first * this.recordBytes);
+    if (got !== into.length) throw new Error(`pixel cache ${this.file} has no records ${first}..${first + count - 1}`);
+    return into;
+  }
+
   /** Makes written records durable (the import calls this before committing rows that point at them). */
   sync(): void {
     fs.fsyncSync(this.fd);

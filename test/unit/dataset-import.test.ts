@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { atlasLayout, atlasPagePath, atlasTile, ensureAtlasPage, itemPng, ATLAS_TILES } from '../../src-main/dataset/atlas.ts';
+import { atlasLayout, atlasPagePath, atlasTile, ensureAtlasPage, itemPng, IMPORT_ATLAS_TILES } from '../../src-main/dataset/atlas.ts';
 import { importFolder } from '../../src-main/dataset/import.ts';
 import { PixelCache, pixelCachePath } from '../../src-main/dataset/pixel-cache.ts';
 import { getDataset, listDatasets, listItems, resolveItem } from '../../src-main/dataset/queries.ts';
@@ -162,7 +162,17 @@ test('atlas pages hold every item at the documented tile position; items are ser
   const tile = await sharp(page).extract({ left: where.x, top: where.y, width: 32, height: 32 }).toColourspace('b-w').raw().toBuffer();
   const meanError = tile.reduce((sum, v, i) => sum + Math.abs(v - cached[i]), 0) / tile.length;
   assert.ok(meanError < 12, `WebP tile is close to the cached pixels (mean error ${meanError.toFixed(1)})`);
-  for (const size of ATLAS_TILES) assert.ok(fs.existsSync(atlasPagePath(cacheDir, summary.dataset, size, 0)));
+  assert.deepEqual([...IMPORT_ATLAS_TILES], [32]);
+  const large = atlasPagePath(cacheDir, summary.dataset, 64, 0);
+  assert.ok(!fs.existsSync(large), '64 px pages are left to the first request');
+  assert.equal(await ensureAtlasPage(db, cacheDir, summary.dataset, 64, 0), large);
+  const whereLarge = atlasTile(64, item.cacheIndex);
+  const largeTile = await sharp(large).extract({ left: whereLarge.x, top: whereLarge.y, width: 64, height: 64 }).toColourspace('b-w').raw().toBuffer();
+  const upscaled = await sharp(cached, { raw: { width: 32, height: 32, channels: 1 } }).resize(64, 64).toColourspace('b-w').raw().toBuffer();
+  const largeError = largeTile.reduce((sum, v, i) => sum + Math.abs(v - upscaled[i]), 0) / largeTile.length;
+  assert.ok(largeError < 16, `64 px tile is the image scaled up (mean error ${largeError.toFixed(1)})`);
+  await assert.rejects(ensureAtlasPage(db, cacheDir, summary.dataset, 64, 5), /has no atlas page 5/);
+  await assert.rejects(ensureAtlasPage(db, cacheDir, summary.dataset, 50, 0), /not 50/);
 
   fs.rmSync(page);
   assert.equal(await ensureAtlasPage(db, cacheDir, summary.dataset, 32, 0), page);
