@@ -234,6 +234,18 @@ test('a new user walks the whole journey in the browser', { timeout: 240_000 }, 
     await shot('09-export');
   });
 
+  await step('compares the run with PCA at the same latent size', async () => {
+    await page.click('[data-tab=runs]');
+    const table = page.locator('[data-test=runs-table]');
+    await see(table);
+    await table.getByRole('button', { name: 'Train PCA 4' }).click();
+    await see(table.getByText(/beats PCA|worse than PCA/), 60_000);
+    for (const box of await table.locator('input[type=checkbox]').all()) await box.check();
+    await see(page.locator('.compare [data-test=chart] canvas').first());
+    assert.match(await page.locator('.compare').innerText(), /vae #1/);
+    await shot('10-runs-compare');
+  });
+
   assert.equal(failed, null, `the journey stopped at "${failed}" (see test-results/browser/failed.png)`);
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });
