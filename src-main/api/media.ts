@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import { ATLAS_TILES, atlasPagePath, itemPng as datasetItemPng } from '../dataset/atlas.ts';
+import { ensureAtlasPage, itemPng as datasetItemPng } from '../dataset/atlas.ts';
 import type { ApiContext } from './context.ts';
-import { notFound } from './errors.ts';
 
 /**
  * Binary resources, addressed only by numbers (item id; dataset id, tile
@@ -12,15 +11,9 @@ export function itemPng(ctx: ApiContext, itemId: number): Promise<Buffer> {
   return datasetItemPng(ctx.db, ctx.cacheDir, itemId);
 }
 
-/** A thumbnail atlas page (WebP) of a dataset. */
+/** A thumbnail atlas page (WebP) of a dataset, drawn on first request when the import did not draw it. */
 export async function atlasPage(ctx: ApiContext, datasetId: number, tile: number, page: number): Promise<Buffer> {
-  const known = ctx.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(datasetId) !== undefined;
-  if (!known || !(ATLAS_TILES as readonly number[]).includes(tile)) throw notFound(`Atlas ${datasetId}/${tile}`);
-  try {
-    return await fs.promises.readFile(atlasPagePath(ctx.cacheDir, datasetId, tile, page));
-  } catch {
-    throw notFound(`Atlas page ${page} of dataset ${datasetId} at ${tile} px`);
-  }
+  return fs.promises.readFile(await ensureAtlasPage(ctx.db, ctx.cacheDir, datasetId, tile, page));
 }
 
 const itemImage = /^\/api\/items\/(\d{1,12})\/image\.png$/;

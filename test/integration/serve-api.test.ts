@@ -141,6 +141,8 @@ test('an import started over HTTP returns a job id at once and reports through e
   const page = await fetch(client.atlasUrl(summary.dataset, atlas.tiles[0].tile, 0));
   assert.equal(page.status, 200);
   assert.equal(page.headers.get('content-type'), 'image/webp');
+  const drawnOnRequest = await fetch(client.atlasUrl(summary.dataset, atlas.tiles[1].tile, 0));
+  assert.equal(drawnOnRequest.status, 200, 'larger tiles are drawn on first request');
   const missingPage = await fetch(client.atlasUrl(summary.dataset, atlas.tiles[0].tile, 99));
   assert.equal(missingPage.status, 404);
 });
