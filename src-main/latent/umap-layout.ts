@@ -16,7 +16,8 @@ const clip = (x: number) => (x > 4 ? 4 : x < -4 ? -4 : x);
  * optimize_layout_euclidean): edges are sampled in proportion to their
  * weight, pulled together by the attractive gradient, and each pull is paired
  * with negativeSampleRate random repulsions. Works in place on `embedding`
- * (n x 3, row-major). Hand-unrolled for three dimensions, float64 state and
+ * (n x 3, row-major). Hand-unrolled for three dimensions, float32 state (half the
+ * cache footprint of the random reads), a multiply for the random index and
  * exp(b log x) for x^b (twice as fast as Math.pow in V8): this loop is most of
  * UMAP's time.
  */
@@ -40,7 +41,8 @@ export async function optimizeLayout3d(embedding: Float32Array, n: number, graph
   const epochsPerNegativeSample = epochsPerSample.map((x) => x / negativeSampleRate);
   const nextSample = Float64Array.from(epochsPerSample);
   const nextNegativeSample = Float64Array.from(epochsPerNegativeSample);
-  const y = Float64Array.from(embedding);
+  const y = embedding;
+  const toIndex = n / 4294967296;
   // xorshift32 seeded from the caller's generator: the negative-sample draw is the hottest call
   let state = Math.floor(options.random() * 0xffffffff) | 1;
 
@@ -73,7 +75,7 @@ export async function optimizeLayout3d(embedding: Float32Array, n: number, graph
         state ^= state << 13;
         state ^= state >>> 17;
         state ^= state << 5;
-        const other = ((state >>> 0) % n) * 3;
+        const other = Math.floor((state >>> 0) * toIndex) * 3;
         if (other === j) continue;
         dx = y[j] - y[other];
         dy = y[j + 1] - y[other + 1];
@@ -94,5 +96,4 @@ export async function optimizeLayout3d(embedding: Float32Array, n: number, graph
     }
     await options.onEpoch?.(epoch + 1);
   }
-  for (let s = 0; s < y.length; s++) embedding[s] = y[s];
 }
