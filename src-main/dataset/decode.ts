@@ -62,9 +62,15 @@ export async function isGrayFile(bytes: Uint8Array): Promise<boolean> {
   return header.colourChannels === 1;
 }
 
-/** Turns a sharp/libvips failure into a reason a person can act on. */
-export function describeDecodeError(error: unknown): string {
+/**
+ * Turns a sharp/libvips failure into a reason a person can act on. libvips
+ * keeps one error buffer for all threads, so under concurrent decodes a
+ * message can arrive empty ("Unknown error"): the file's own structure then
+ * tells whether it was cut short.
+ */
+export function describeDecodeError(error: unknown, bytes: Uint8Array): string {
   const message = error instanceof Error ? error.message : String(error);
+  if (isCutShort(bytes)) return 'the file is truncated or damaged';
   if (/unsupported image format/i.test(message)) return 'not an image in a format Latent Lab reads (the content does not match its name)';
   if (/pixel limit/i.test(message)) return `image too large: over sharp's limit of ${sharpPixelLimit.toLocaleString('en')} pixels`;
   if (/premature end|truncated|unexpected end|not enough data|read error|corrupt|damaged/i.test(message)) {
@@ -72,6 +78,14 @@ export function describeDecodeError(error: unknown): string {
   }
   if (/empty/i.test(message)) return 'empty file (0 bytes)';
   return `could not be decoded: ${message.split('\n')[0]}`;
+}
+
+/** A JPEG without its end-of-image marker, or a PNG without its IEND chunk. */
+function isCutShort(bytes: Uint8Array): boolean {
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).subarray(-64);
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return !tail.includes(Buffer.from([0xff, 0xd9]));
+  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return !tail.includes(Buffer.from('IEND', 'latin1'));
+  return false;
 }
 
 /** sharp's default limitInputPixels (0x3FFF x 0x3FFF). */

@@ -44,7 +44,7 @@ async function decodeFile(file: { path: Uint8Array; knownHash: string | null }, 
   try {
     return { kind: 'decoded', hash, ...(await decodeImage(bytes, shape)) };
   } catch (error) {
-    return { kind: 'skipped', reason: describeDecodeError(error) };
+    return { kind: 'skipped', reason: describeDecodeError(error, bytes) };
   }
 }
 
