@@ -117,6 +117,12 @@ export async function startSession(): Promise<void> {
     session.menuAction = action;
     session.tab = action === 'exportCsv' ? 'export' : 'datasets';
   });
+  onEvent('train.epoch', ({ runId, ...epoch }) => {
+    const run = session.runs.find((r) => r.id === runId);
+    if (!run) return;
+    run.epochsDone = Math.max(run.epochsDone, epoch.epoch);
+    run.last = epoch;
+  });
   onEvent('run.status', (status) => {
     const run = session.runs.find((r) => r.id === status.runId);
     if (run) {
