@@ -4,7 +4,7 @@ import { appScheme, isAppUrl } from './app-origin.ts';
 import type { ElectronMain } from './electron-types.ts';
 
 /** The window's CSP: the browser server's, plus images from our own scheme. */
-export const electronCsp = contentSecurityPolicy({ img: [`${appScheme}:`] });
+export const electronCsp = contentSecurityPolicy({ img: [`${appScheme}:`], connect: [`${appScheme}:`] });
 
 /** No permission (camera, notifications, geolocation...) is ever granted, and none is reported as granted. */
 export function hardenSession(session: Session): void {
