@@ -28,7 +28,8 @@ export async function buildProgram(): Promise<Command> {
     .showHelpAfterError('(run latent-lab --help for the list of commands)')
     .showSuggestionAfterError(true)
     .exitOverride();
-  program.configureHelp({ sortSubcommands: true });
+  // One line per command (the terminal may fold it); full descriptions are in `latent-lab <command> --help`.
+  program.configureHelp({ sortSubcommands: true, helpWidth: 240 });
   await loadCommands(program);
   for (const sub of program.commands) sub.exitOverride().showHelpAfterError(`(run latent-lab ${sub.name()} --help for its options)`);
   return program;

@@ -10,7 +10,11 @@ test('--help lists every command with one line each', () => {
   assert.match(result.stdout, /Usage: latent-lab/);
   const commands = result.stdout.split('Commands:')[1];
   assert.ok(commands, 'help has a Commands section');
-  assert.match(commands, /^\s+info\b.*\S/m);
+  const lines = commands.split('\n').filter((line) => line.trim());
+  for (const name of ['import', 'demo', 'train', 'runs', 'project', 'export', 'serve', 'info']) {
+    assert.ok(lines.some((line) => new RegExp(`^  ${name}\\b.*\\S\\s{2,}\\S`).test(line)), `${name} listed with a description`);
+  }
+  assert.ok(lines.every((line) => /^ {2}[a-z]/.test(line)), `every line names a command:\n${commands}`);
 });
 
 test('--version prints the package version', () => {
