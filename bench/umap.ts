@@ -12,7 +12,7 @@ import { UMAP } from 'umap-js';
 import { knnGraph } from '../src-main/latent/knn-graph.ts';
 import { exactNeighbours } from '../src-main/latent/knn.ts';
 import { columnMeans, covariance, symmetricEigen } from '../src-main/latent/linalg.ts';
-import { seededRandom } from '../src-main/latent/rng.ts';
+import { seededRandom } from '../src-main/random.ts';
 import { defaultUmapParams, umap3d, type UmapPhase } from '../src-main/latent/umap.ts';
 
 const folder = '/usr/share/datasets/fashion-mnist';

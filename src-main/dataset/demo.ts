@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { stringify } from 'csv-stringify/sync';
+import { seededRandom } from '../random.ts';
 
 /**
  * A sample dataset drawn procedurally: cartoon faces of three kinds (the
@@ -26,19 +27,8 @@ export interface DemoFace {
   Blushing: 0 | 1;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function demoFaces(count: number, seed = 1): DemoFace[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const between = (lo: number, hi: number) => lo + (hi - lo) * random();
   const flag = (p: number): 0 | 1 => (random() < p ? 1 : 0);
   return Array.from({ length: count }, (_, i) => {

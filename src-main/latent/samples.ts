@@ -4,7 +4,7 @@ import type { RunCodes } from './codes.ts';
 import { classIndex, decodeImages, type Images } from './decode.ts';
 import { cholesky, columnMeans, covariance } from './linalg.ts';
 import { normalQuantile } from './normal.ts';
-import { gaussian, seededRandom } from './rng.ts';
+import { gaussian, seededRandom } from '../random.ts';
 
 export interface Samples extends Images {
   codes: Float32Array;

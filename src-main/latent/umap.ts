@@ -1,7 +1,7 @@
 import { findABParams } from 'umap-js/dist/umap.js';
 import { knnGraph } from './knn-graph.ts';
 import { pca3d } from './pca.ts';
-import { seededRandom } from './rng.ts';
+import { seededRandom } from '../random.ts';
 import { fuzzySimplicialSet } from './umap-graph.ts';
 import { optimizeLayout3d } from './umap-layout.ts';
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { PixelCache, pixelCachePath } from '../../src-main/dataset/pixel-cache.ts';
 import { cacheDirFor } from '../../src-main/paths.ts';
+import { seededRandom } from '../../src-main/random.ts';
 import { openStore } from '../../src-main/store/open.ts';
 
 export const SHAPES = ['blob', 'hbar', 'vbar'] as const;
@@ -34,16 +35,6 @@ export interface SyntheticDataset {
   items: SyntheticItem[];
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One image: a soft blob, horizontal bar or vertical bar at `position`, with `brightness`. */
 export function drawShape(label: SyntheticItem['label'], position: number, brightness: number, size: number, channels: 1 | 3): Float32Array {
   const out = new Float32Array(size * size * channels);
@@ -70,7 +61,7 @@ export function createSyntheticDataset(dbPath: string, options: SyntheticOptions
   const channels = options.channels ?? 1;
   const count = options.count ?? 300;
   const valEvery = options.valEvery ?? 5;
-  const random = prng(options.seed ?? 7);
+  const random = seededRandom(options.seed ?? 7);
   const db = openStore(dbPath);
   const name = options.name ?? `synthetic-${size}`;
   const datasetId = Number(

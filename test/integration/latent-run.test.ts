@@ -15,7 +15,7 @@ import { codeOf, loadRunCodes, type RunCodes } from '../../src-main/latent/codes
 import { exportEmbeddingsCsv } from '../../src-main/latent/export.ts';
 import { interpolateItems } from '../../src-main/latent/interpolate.ts';
 import { rankOutliers } from '../../src-main/latent/outliers.ts';
-import { seededRandom } from '../../src-main/latent/rng.ts';
+import { seededRandom } from '../../src-main/random.ts';
 import { manifoldGrid, sampleImages } from '../../src-main/latent/samples.ts';
 import { cacheDirFor } from '../../src-main/paths.ts';
 import { openStore, type Db } from '../../src-main/store/open.ts';

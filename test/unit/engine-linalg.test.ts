@@ -6,11 +6,11 @@ import { pca } from '../../src-main/engine/models/pca.ts';
 import type { BatchReader } from '../../src-main/engine/train/data-source.ts';
 import { fitPca } from '../../src-main/engine/train/fit-pca.ts';
 import { orthonormaliseColumns, symmetricEigen } from '../../src-main/engine/train/small-linalg.ts';
-import { mulberry32 } from '../../src-main/engine/train/shuffle.ts';
+import { seededRandom } from '../../src-main/random.ts';
 
 test('symmetricEigen returns eigenpairs in descending order that reproduce the matrix', () => {
   const n = 6;
-  const random = mulberry32(3);
+  const random = seededRandom(3);
   const b = Float64Array.from({ length: n * n }, () => random() - 0.5);
   const a = new Float64Array(n * n); // a = b b^T, symmetric positive semi-definite
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) a[i * n + j] += b[i * n + k] * b[j * n + k];
@@ -28,7 +28,7 @@ test('symmetricEigen returns eigenpairs in descending order that reproduce the m
 test('orthonormaliseColumns makes columns orthonormal', () => {
   const rows = 10;
   const cols = 4;
-  const random = mulberry32(8);
+  const random = seededRandom(8);
   const q = Float64Array.from({ length: rows * cols }, () => random());
   orthonormaliseColumns(q, rows, cols);
   for (let i = 0; i < cols; i++) {
@@ -42,7 +42,7 @@ test('orthonormaliseColumns makes columns orthonormal', () => {
 
 test('fitPca recovers a low-rank subspace: data of rank 3 is reconstructed exactly from 3 components', () => {
   const shape = { size: 4, channels: 1 } as const;
-  const random = mulberry32(5);
+  const random = seededRandom(5);
   const basis = Array.from({ length: 3 }, () => Float32Array.from({ length: 16 }, () => random() - 0.5));
   const data = Array.from({ length: 200 }, () => {
     const w = [random(), random(), random()].map((v) => v * 2 - 1);

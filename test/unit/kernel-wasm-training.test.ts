@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src-main/engine/backends/select.ts';
+import { seededRandom } from '../../src-main/random.ts';
 
 // Every kernel this project adds to or overrides in the wasm backend, checked against the cpu
 // backend (the reference implementation) on random shapes, strides and paddings.
@@ -11,13 +12,8 @@ before(async () => {
 });
 
 function random(seed: number, length: number): Float32Array {
-  let state = seed >>> 0;
-  return Float32Array.from({ length }, () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  });
+  const uniform = seededRandom(seed);
+  return Float32Array.from({ length }, () => uniform() * 2 - 1);
 }
 
 /** Runs `compute` on wasm and on cpu with the same inputs and asserts the results agree. */

@@ -8,7 +8,7 @@ import { exactNeighbours } from '../../src-main/latent/knn.ts';
 import { symmetricEigen } from '../../src-main/latent/linalg.ts';
 import { normalQuantile } from '../../src-main/latent/normal.ts';
 import { pca3d } from '../../src-main/latent/pca.ts';
-import { gaussian, seededRandom } from '../../src-main/latent/rng.ts';
+import { gaussian, seededRandom } from '../../src-main/random.ts';
 import { median, medianAbsoluteDeviation, robustThreshold } from '../../src-main/latent/robust.ts';
 
 const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));

@@ -9,7 +9,7 @@ import { exportEmbeddingsCsv, exportOutliersCsv } from '../../src-main/latent/ex
 import { nearestItems } from '../../src-main/latent/neighbors.ts';
 import { rankOutliers } from '../../src-main/latent/outliers.ts';
 import { getProjection } from '../../src-main/latent/projections.ts';
-import { gaussian, seededRandom } from '../../src-main/latent/rng.ts';
+import { gaussian, seededRandom } from '../../src-main/random.ts';
 import { openStore, type Db } from '../../src-main/store/open.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Autoencoder } from '../models/types.ts';
 import type { BatchReader } from './data-source.ts';
-import { mulberry32 } from './shuffle.ts';
 import { orthonormaliseColumns, symmetricEigen } from './small-linalg.ts';
+import { seededRandom } from '../../random.ts';
 
 const PASS_BATCH = 1024;
 const POWER_ITERATIONS = 6;
@@ -30,7 +30,7 @@ export function fitPca(model: Autoencoder, reader: BatchReader, pixels: number, 
   for (let j = 0; j < d; j++) mean[j] /= reader.length;
   const meanT = tf.tensor2d(Float32Array.from(mean), [1, d]);
 
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   let q = Float64Array.from({ length: d * m }, () => random() - 0.5);
   orthonormaliseColumns(q, d, m);
   const qTensor = (cols: Float64Array) => tf.tensor2d(Float32Array.from(cols), [m, d]).transpose();

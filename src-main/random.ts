@@ -1,4 +1,4 @@
-/** Seeded uniform random numbers in [0, 1) (mulberry32): small, fast, reproducible across runs. */
+/** Seeded uniform random numbers in [0, 1) (mulberry32): the same seed gives the same sequence on every machine. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
