@@ -11,7 +11,7 @@ import zlib from 'node:zlib';
 import { UMAP } from 'umap-js';
 import { knnGraph } from '../src-main/latent/knn-graph.ts';
 import { exactNeighbours } from '../src-main/latent/knn.ts';
-import { columnMeans, covariance, symmetricEigen } from '../src-main/latent/linalg.ts';
+import { columnMeans, covariance, symmetricEigen } from '../src-main/linalg.ts';
 import { seededRandom } from '../src-main/random.ts';
 import { defaultUmapParams, umap3d, type UmapPhase } from '../src-main/latent/umap.ts';
 

@@ -1,4 +1,4 @@
-import { columnMeans, covariance, symmetricEigen } from './linalg.ts';
+import { columnMeans, covariance, symmetricEigen } from '../linalg.ts';
 
 export interface PcaResult {
   /** n x 3 coordinates on the first three principal axes (0 where the data has fewer dimensions). */

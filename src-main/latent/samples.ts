@@ -2,7 +2,7 @@ import type { RunModel } from '../engine/run-model.ts';
 import { UserError } from '../errors.ts';
 import type { RunCodes } from './codes.ts';
 import { classIndex, decodeImages, type Images } from './decode.ts';
-import { cholesky, columnMeans, covariance } from './linalg.ts';
+import { cholesky, columnMeans, covariance } from '../linalg.ts';
 import { normalQuantile } from './normal.ts';
 import { gaussian, seededRandom } from '../random.ts';
 

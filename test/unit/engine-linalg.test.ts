@@ -5,7 +5,7 @@ import { resolveConfig } from '../../src-main/engine/config.ts';
 import { pca } from '../../src-main/engine/models/pca.ts';
 import type { BatchReader } from '../../src-main/engine/train/data-source.ts';
 import { fitPca } from '../../src-main/engine/train/fit-pca.ts';
-import { orthonormaliseColumns, symmetricEigen } from '../../src-main/engine/train/small-linalg.ts';
+import { orthonormaliseColumns, symmetricEigen } from '../../src-main/linalg.ts';
 import { seededRandom } from '../../src-main/random.ts';
 
 test('symmetricEigen returns eigenpairs in descending order that reproduce the matrix', () => {

@@ -5,7 +5,7 @@ import { float32Text } from '../../src-main/latent/float-text.ts';
 import { interpolationPath, lerp, slerp } from '../../src-main/latent/interpolate.ts';
 import { knnGraph } from '../../src-main/latent/knn-graph.ts';
 import { exactNeighbours } from '../../src-main/latent/knn.ts';
-import { symmetricEigen } from '../../src-main/latent/linalg.ts';
+import { symmetricEigen } from '../../src-main/linalg.ts';
 import { normalQuantile } from '../../src-main/latent/normal.ts';
 import { pca3d } from '../../src-main/latent/pca.ts';
 import { gaussian, seededRandom } from '../../src-main/random.ts';

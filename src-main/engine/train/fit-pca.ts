@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Autoencoder } from '../models/types.ts';
 import type { BatchReader } from './data-source.ts';
-import { orthonormaliseColumns, symmetricEigen } from './small-linalg.ts';
+import { orthonormaliseColumns, symmetricEigen } from '../../linalg.ts';
 import { seededRandom } from '../../random.ts';
 
 const PASS_BATCH = 1024;

@@ -1,9 +1,9 @@
-/** Small dense linear algebra on typed arrays (row-major); sizes here are latent dims, so O(D^3) is cheap. */
+/** Small dense linear algebra on typed arrays (row-major unless said); sizes here are latent dims, so O(D^3) is cheap. */
 
 export interface Eigen {
   /** Eigenvalues, largest first. */
   values: Float64Array;
-  /** Eigenvectors as rows, in the order of values. */
+  /** Eigenvectors as rows (eigenvector i at i * n), in the order of values. */
   vectors: Float64Array;
 }
 
@@ -116,4 +116,26 @@ export function cholesky(matrix: Float64Array, n: number): Float64Array {
     }
   }
   return l;
+}
+
+/**
+ * Orthonormalises the columns of a column-major rows x cols matrix (column j at j * rows) in place
+ * (modified Gram-Schmidt); a degenerate column becomes a zero column.
+ */
+export function orthonormaliseColumns(a: Float64Array, rows: number, cols: number): void {
+  for (let j = 0; j < cols; j++) {
+    const cj = j * rows;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < j; i++) {
+        const ci = i * rows;
+        let dot = 0;
+        for (let r = 0; r < rows; r++) dot += a[ci + r] * a[cj + r];
+        for (let r = 0; r < rows; r++) a[cj + r] -= dot * a[ci + r];
+      }
+    }
+    let norm = 0;
+    for (let r = 0; r < rows; r++) norm += a[cj + r] ** 2;
+    norm = Math.sqrt(norm);
+    for (let r = 0; r < rows; r++) a[cj + r] = norm > 1e-12 ? a[cj + r] / norm : 0;
+  }
 }
