@@ -1,6 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ModelFamily } from './types.ts';
-import { denseDecoder, flatten, imageInput, Initialisers, dense } from './layers.ts';
+import { dense, denseDecoder, flatten } from './layers.ts';
+import { unconditionalAutoencoder } from './unconditional.ts';
 
 /** The vanilla autoencoder: image -> one linear code layer -> image. */
 export const ae: ModelFamily = {
@@ -11,13 +12,11 @@ export const ae: ModelFamily = {
   conv: false,
   closedForm: false,
   build(config, shape) {
-    const init = new Initialisers(config.seed);
-    const image = imageInput(shape);
-    const code = dense(config.latent, 'linear', init, 'enc_dense_0').apply(flatten(image)) as tf.SymbolicTensor;
-    const z = tf.input({ shape: [config.latent], name: 'code' });
-    return {
-      encoder: tf.model({ inputs: image, outputs: code, name: 'encoder' }),
-      decoder: tf.model({ inputs: z, outputs: denseDecoder(z, [], shape, config, init), name: 'decoder' }),
-    };
+    return unconditionalAutoencoder(
+      config,
+      shape,
+      (image, init) => dense(config.latent, 'linear', init, 'enc_dense_0').apply(flatten(image)) as tf.SymbolicTensor,
+      (code, init) => denseDecoder(code, [], shape, config, init),
+    );
   },
 };

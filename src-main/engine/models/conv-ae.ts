@@ -1,6 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ModelFamily } from './types.ts';
-import { convDecoder, convEncoderTrunk, dense, imageInput, Initialisers } from './layers.ts';
+import { convDecoder, convEncoderTrunk, dense } from './layers.ts';
+import { unconditionalAutoencoder } from './unconditional.ts';
 
 /** Convolutional autoencoder: stride-2 convolutions down, transposed convolutions up. */
 export const convAe: ModelFamily = {
@@ -11,13 +12,11 @@ export const convAe: ModelFamily = {
   conv: true,
   closedForm: false,
   build(config, shape) {
-    const init = new Initialisers(config.seed);
-    const image = imageInput(shape);
-    const code = dense(config.latent, 'linear', init, 'code').apply(convEncoderTrunk(image, config, init)) as tf.SymbolicTensor;
-    const z = tf.input({ shape: [config.latent], name: 'code' });
-    return {
-      encoder: tf.model({ inputs: image, outputs: code, name: 'encoder' }),
-      decoder: tf.model({ inputs: z, outputs: convDecoder(z, shape, config, init), name: 'decoder' }),
-    };
+    return unconditionalAutoencoder(
+      config,
+      shape,
+      (image, init) => dense(config.latent, 'linear', init, 'code').apply(convEncoderTrunk(image, config, init)) as tf.SymbolicTensor,
+      (code, init) => convDecoder(code, shape, config, init),
+    );
   },
 };

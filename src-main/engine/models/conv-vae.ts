@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
 import type { ModelFamily } from './types.ts';
-import { convDecoder, convEncoderTrunk, gaussianHeads, imageInput, Initialisers } from './layers.ts';
+import { convDecoder, convEncoderTrunk, gaussianHeads } from './layers.ts';
+import { unconditionalAutoencoder } from './unconditional.ts';
 
 /** Convolutional variational autoencoder. */
 export const convVae: ModelFamily = {
@@ -11,13 +11,11 @@ export const convVae: ModelFamily = {
   conv: true,
   closedForm: false,
   build(config, shape) {
-    const init = new Initialisers(config.seed);
-    const image = imageInput(shape);
-    const heads = gaussianHeads(convEncoderTrunk(image, config, init), config.latent, init);
-    const z = tf.input({ shape: [config.latent], name: 'code' });
-    return {
-      encoder: tf.model({ inputs: image, outputs: heads, name: 'encoder' }),
-      decoder: tf.model({ inputs: z, outputs: convDecoder(z, shape, config, init), name: 'decoder' }),
-    };
+    return unconditionalAutoencoder(
+      config,
+      shape,
+      (image, init) => gaussianHeads(convEncoderTrunk(image, config, init), config.latent, init),
+      (code, init) => convDecoder(code, shape, config, init),
+    );
   },
 };

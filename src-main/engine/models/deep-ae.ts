@@ -1,6 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ModelFamily } from './types.ts';
-import { dense, denseDecoder, denseEncoderTrunk, flatten, imageInput, Initialisers } from './layers.ts';
+import { dense, denseDecoder, denseEncoderTrunk, flatten } from './layers.ts';
+import { unconditionalAutoencoder } from './unconditional.ts';
 
 /** Symmetric multilayer autoencoder ("sandwich"); its dense pairs can be pretrained greedily. */
 export const deepAe: ModelFamily = {
@@ -11,14 +12,14 @@ export const deepAe: ModelFamily = {
   conv: false,
   closedForm: false,
   build(config, shape) {
-    const init = new Initialisers(config.seed);
-    const image = imageInput(shape);
-    const trunk = denseEncoderTrunk(flatten(image), config.hidden, config, init);
-    const code = dense(config.latent, 'linear', init, `enc_dense_${config.hidden.length}`).apply(trunk) as tf.SymbolicTensor;
-    const z = tf.input({ shape: [config.latent], name: 'code' });
-    return {
-      encoder: tf.model({ inputs: image, outputs: code, name: 'encoder' }),
-      decoder: tf.model({ inputs: z, outputs: denseDecoder(z, config.hidden, shape, config, init), name: 'decoder' }),
-    };
+    return unconditionalAutoencoder(
+      config,
+      shape,
+      (image, init) => {
+        const trunk = denseEncoderTrunk(flatten(image), config.hidden, config, init);
+        return dense(config.latent, 'linear', init, `enc_dense_${config.hidden.length}`).apply(trunk) as tf.SymbolicTensor;
+      },
+      (code, init) => denseDecoder(code, config.hidden, shape, config, init),
+    );
   },
 };

@@ -50,8 +50,12 @@ export function denseDecoder(z: tf.SymbolicTensor, hidden: number[], shape: Imag
   for (let i = hidden.length - 1; i >= 0; i--) {
     h = dense(hidden[i], config.activation, init, `dec_dense_${i + 1}`).apply(h) as tf.SymbolicTensor;
   }
-  const out = dense(pixelCount(shape), outputActivation(config), init, 'dec_dense_0').apply(h) as tf.SymbolicTensor;
-  return tf.layers.reshape({ targetShape: [shape.size, shape.size, shape.channels], name: 'to_image' }).apply(out) as tf.SymbolicTensor;
+  return toImage(dense(pixelCount(shape), outputActivation(config), init, 'dec_dense_0').apply(h) as tf.SymbolicTensor, shape);
+}
+
+/** Reshapes flat pixels back to [size, size, channels]. */
+export function toImage(flat: tf.SymbolicTensor, shape: ImageShape): tf.SymbolicTensor {
+  return tf.layers.reshape({ targetShape: [shape.size, shape.size, shape.channels], name: 'to_image' }).apply(flat) as tf.SymbolicTensor;
 }
 
 export function flatten(x: tf.SymbolicTensor): tf.SymbolicTensor {

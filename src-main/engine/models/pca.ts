@@ -1,6 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ModelFamily } from './types.ts';
-import { dense, flatten, imageInput, Initialisers, pixelCount } from './layers.ts';
+import { dense, flatten, pixelCount, toImage } from './layers.ts';
+import { unconditionalAutoencoder } from './unconditional.ts';
 
 /**
  * PCA as a linear autoencoder whose weights are set in closed form (see train/fit-pca.ts):
@@ -15,13 +16,11 @@ export const pca: ModelFamily = {
   conv: false,
   closedForm: true,
   build(config, shape) {
-    const init = new Initialisers(config.seed);
-    const image = imageInput(shape);
-    const code = dense(config.latent, 'linear', init, 'components').apply(flatten(image)) as tf.SymbolicTensor;
-    const encoder = tf.model({ inputs: image, outputs: code, name: 'encoder' });
-    const z = tf.input({ shape: [config.latent], name: 'code' });
-    const flat = dense(pixelCount(shape), 'linear', init, 'dec_dense_0').apply(z) as tf.SymbolicTensor;
-    const out = tf.layers.reshape({ targetShape: [shape.size, shape.size, shape.channels], name: 'to_image' }).apply(flat) as tf.SymbolicTensor;
-    return { encoder, decoder: tf.model({ inputs: z, outputs: out, name: 'decoder' }) };
+    return unconditionalAutoencoder(
+      config,
+      shape,
+      (image, init) => dense(config.latent, 'linear', init, 'components').apply(flatten(image)) as tf.SymbolicTensor,
+      (code, init) => toImage(dense(pixelCount(shape), 'linear', init, 'dec_dense_0').apply(code) as tf.SymbolicTensor, shape),
+    );
   },
 };
