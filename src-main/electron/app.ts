@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { BrowserWindow } from 'electron';
 import { createApi, type Api } from '../api/create-api.ts';
+import { sqliteBindingVariable } from '../store/open.ts';
 import { eventChannel } from './app-origin.ts';
 import { nativeDialogs } from './dialogs.ts';
 import type { ElectronMain } from './electron-types.ts';
@@ -16,6 +17,8 @@ export interface ShellFiles {
   rendererDir: string;
   preload: string;
   trainer: string;
+  /** better_sqlite3.node built for this Electron (see sqlite-binding.ts). */
+  sqliteBinding: string;
 }
 
 export interface RunningShell {
@@ -51,18 +54,20 @@ export async function startElectronApp(electron: ElectronMain, files: ShellFiles
   app.on('window-all-closed', () => app.quit());
   app.on('activate', () => window ?? openWindow());
 
+  // The store reads it here and in every trainer, which gets it in its environment.
+  process.env[sqliteBindingVariable] = files.sqliteBinding;
   await app.whenReady();
   const dbPath = process.env.LATENT_LAB_DB ? path.resolve(process.env.LATENT_LAB_DB) : path.join(app.getPath('userData'), 'latent-lab.db');
   let api: Api;
   try {
     api = createApi({
       dbPath,
-      host: { kind: 'electron', ...nativeDialogs(electron.dialog, () => window), fork: utilityFork(electron.utilityProcess, files.trainer) },
+      host: { kind: 'electron', ...nativeDialogs(electron.dialog, () => window), fork: utilityFork(electron.utilityProcess, files.trainer, process.env) },
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const hint = /NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)
-      ? '\n\nNative modules are built for Node, not Electron: run `npx electron-builder install-app-deps` (and `npm rebuild` to go back to the CLI).'
+      ? `\n\n${files.sqliteBinding} was built for another Electron: delete it and run \`npm start\` again, which rebuilds it (an installed app needs reinstalling).`
       : '';
     electron.dialog.showErrorBox('Latent Lab cannot open its database', message + hint);
     app.quit();

@@ -7,11 +7,12 @@ import type { ElectronMain } from './electron-types.ts';
 /**
  * Runs the trainer as an Electron utilityProcess (its own Node process that
  * Electron manages). The engine names its TypeScript entry; the app runs the
- * bundled copy of that same entry, built beside main.cjs.
+ * bundled copy of that same entry, built beside main.cjs, with the
+ * environment given (it names the Electron build of better-sqlite3).
  */
-export function utilityFork(utilityProcess: ElectronMain['utilityProcess'], bundledTrainer: string): (entry: string) => ChildLike {
+export function utilityFork(utilityProcess: ElectronMain['utilityProcess'], bundledTrainer: string, env: NodeJS.ProcessEnv): (entry: string) => ChildLike {
   return () => {
-    const child: UtilityProcess = utilityProcess.fork(bundledTrainer, [], { serviceName: 'Latent Lab trainer', stdio: 'pipe' });
+    const child: UtilityProcess = utilityProcess.fork(bundledTrainer, [], { serviceName: 'Latent Lab trainer', stdio: 'pipe', env: { ...env } });
     return {
       get pid() {
         return child.pid;

@@ -11,13 +11,32 @@ export class StoreError extends Error {
 }
 
 /**
+ * Names better-sqlite3's build for Electron's ABI. The Electron shell sets it
+ * before it opens the store or starts a trainer; Node ignores it, so the CLI
+ * keeps the build in node_modules.
+ */
+export const sqliteBindingVariable = 'LATENT_LAB_SQLITE_BINDING';
+
+/** The native binding this process must use: Electron's own build inside Electron, better-sqlite3's default otherwise. */
+export function sqliteBindingOf(env: NodeJS.ProcessEnv = process.env, versions: NodeJS.ProcessVersions = process.versions): string | undefined {
+  return versions.electron ? env[sqliteBindingVariable] || undefined : undefined;
+}
+
+/**
  * Opens (creating if needed) the one Latent Lab database: WAL, foreign keys
  * on, migrations applied. A file from a newer schema is refused before
- * anything is written to it.
+ * anything is written to it. `nativeBinding` is a better_sqlite3.node to
+ * load instead of the one in node_modules.
  */
-export function openStore(file: string): Db {
+export function openStore(file: string, nativeBinding = sqliteBindingOf()): Db {
+  if (nativeBinding !== undefined && !fs.existsSync(nativeBinding)) {
+    throw new StoreError(
+      `better-sqlite3's build for Electron is missing (${nativeBinding}). ` +
+        'From a source checkout, start the app with `npm start`, which builds it; an installed app needs reinstalling.',
+    );
+  }
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = new Database(file, { nativeBinding });
   try {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > latestVersion) {

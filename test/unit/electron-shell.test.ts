@@ -8,6 +8,7 @@ import { methodNames } from '../../src-main/api/method-names.ts';
 import { startElectronApp, type RunningShell } from '../../src-main/electron/app.ts';
 import { exposeApi } from '../../src-main/electron/bridge.ts';
 import { trainerEntry } from '../../src-main/engine/launcher.ts';
+import { sqliteBindingVariable } from '../../src-main/store/open.ts';
 import { createClient } from '../../src-renderer/api/create-client.ts';
 import { electronTransport } from '../../src-renderer/api/transport.ts';
 import { sampleInputs, seedDatabase } from '../helpers/api-samples.ts';
@@ -29,7 +30,12 @@ const rendererDir = path.join(userData, 'renderer');
 fs.mkdirSync(rendererDir);
 fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Latent Lab</title>');
 fs.writeFileSync(path.join(userData, 'secret.txt'), 'TOP-SECRET');
-const files = { rendererDir, preload: '/app/out/electron/preload.cjs', trainer: '/app/out/electron/trainer.cjs' };
+const files = {
+  rendererDir,
+  preload: '/app/out/electron/preload.cjs',
+  trainer: '/app/out/electron/trainer.cjs',
+  sqliteBinding: '/app/out/native/electron-38.0.0-linux-x64/better_sqlite3.node',
+};
 
 before(async () => {
   delete process.env.LATENT_LAB_DB;
@@ -203,7 +209,10 @@ test('training from the window runs the trainer as a utility process and streams
   assert.equal(statuses.at(-1), 'completed', statuses.join(', '));
   const fork = stub.forks.at(-1)!;
   assert.equal(fork.modulePath, files.trainer, 'the bundled trainer is what runs in the app');
-  assert.deepEqual(fork.options, { serviceName: 'Latent Lab trainer', stdio: 'pipe' });
+  const { env, ...options } = fork.options as { env: NodeJS.ProcessEnv };
+  assert.deepEqual(options, { serviceName: 'Latent Lab trainer', stdio: 'pipe' });
+  assert.equal(env[sqliteBindingVariable], files.sqliteBinding, "the trainer opens the store with Electron's build of better-sqlite3");
+  assert.equal(process.env[sqliteBindingVariable], files.sqliteBinding, 'so does the main process');
 });
 
 test('a database from a newer Latent Lab is reported in a dialog and the app quits, touching nothing', async () => {
