@@ -16,6 +16,16 @@ export function openDbOf(command: Command): Db {
   return openStore(dbPathOf(command));
 }
 
+/** Opens the database for `use` and closes it afterwards, whether `use` returns or throws. */
+export async function withDb<T>(command: Command, use: (db: Db) => T | Promise<T>): Promise<T> {
+  const db = openDbOf(command);
+  try {
+    return await use(db);
+  } finally {
+    db.close();
+  }
+}
+
 /** Prints a value as one line of JSON on stdout (for --json). */
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');

@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { resolveItem } from '../dataset/queries.ts';
+import { loadRunModel, type RunModel } from '../engine/run-model.ts';
 import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
-import type { Images } from './decode.ts';
-import { imagesToPng, type GridOptions } from './png.ts';
+import type { Images } from '../latent/decode.ts';
+import { imagesToPng, type GridOptions } from '../latent/png.ts';
 
-/** Shared parsing and output for the latent CLI commands (project, neighbors, interpolate, ...). */
+/** Shared argument parsing and output for the CLI commands. */
 
 export function parseRunId(value: string): number {
   const n = Number(value);
@@ -41,6 +42,16 @@ export function resolveRunItem(db: Db, runId: number, ref: string): number {
   const datasetId = db.prepare('SELECT dataset_id FROM runs WHERE id = ?').pluck().get(runId) as number | undefined;
   if (datasetId === undefined) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
   return resolveItem(db, datasetId, ref).id;
+}
+
+/** Loads a run's trained model for `use` and frees it afterwards. */
+export async function withRunModel<T>(db: Db, runId: number, use: (model: RunModel) => Promise<T>): Promise<T> {
+  const model = await loadRunModel(db, runId);
+  try {
+    return await use(model);
+  } finally {
+    model.dispose();
+  }
 }
 
 /** Writes decoded images as one PNG strip or grid and says so on stdout. */

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { loadRunModel } from '../../engine/run-model.ts';
 import { analogy, reconstructions } from '../../latent/arithmetic.ts';
-import { parseRunId, resolveRunItem, writeImages } from '../../latent/cli-support.ts';
 import { loadRunCodes } from '../../latent/codes.ts';
-import { openDbOf } from '../context.ts';
+import { withDb } from '../context.ts';
+import { parseRunId, resolveRunItem, withRunModel, writeImages } from '../support.ts';
 
 /** `latent-lab analogy <run> A B C`: decode(z_A - z_B + z_C). */
 export function register(program: Command): void {
@@ -17,23 +16,17 @@ export function register(program: Command): void {
     .requiredOption('--out <file.png>', 'PNG to write')
     .action(async (runRef: string, a: string, b: string, c: string, flags: { out: string }, command: Command) => {
       const runId = parseRunId(runRef);
-      const db = openDbOf(command);
-      try {
+      await withDb(command, (db) => {
         const ids = [a, b, c].map((ref) => resolveRunItem(db, runId, ref));
         const codes = loadRunCodes(db, runId);
-        const model = await loadRunModel(db, runId);
-        try {
+        return withRunModel(db, runId, async (model) => {
           const inputs = reconstructions(db, model, codes, ids);
           const result = analogy(db, model, codes, ids[0], ids[1], ids[2]);
           const pixels = new Float32Array(inputs.pixels.length + result.pixels.length);
           pixels.set(inputs.pixels);
           pixels.set(result.pixels, inputs.pixels.length);
           await writeImages(flags.out, { ...result, n: 4, pixels });
-        } finally {
-          model.dispose();
-        }
-      } finally {
-        db.close();
-      }
+        });
+      });
     });
 }

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { loadRunModel } from '../../engine/run-model.ts';
 import { UserError } from '../../errors.ts';
 import { applyAttribute } from '../../latent/arithmetic.ts';
 import { attributeVectors } from '../../latent/attributes.ts';
-import { parseList, parseNumber, parseRunId, resolveRunItem, writeImages } from '../../latent/cli-support.ts';
 import { loadRunCodes } from '../../latent/codes.ts';
-import { openDbOf, printJson } from '../context.ts';
+import { printJson, withDb } from '../context.ts';
+import { parseList, parseNumber, parseRunId, resolveRunItem, withRunModel, writeImages } from '../support.ts';
 
 interface Flags {
   attr?: string;
@@ -31,8 +30,7 @@ export function register(program: Command): void {
     .action(async (runRef: string, flags: Flags, command: Command) => {
       const runId = parseRunId(runRef);
       const balanced = parseList(flags.balanced);
-      const db = openDbOf(command);
-      try {
+      await withDb(command, (db) => {
         const codes = loadRunCodes(db, runId);
         if (!flags.item) {
           const vectors = attributeVectors(db, codes, balanced).map(({ vector: _v, ...rest }) => rest);
@@ -47,16 +45,12 @@ export function register(program: Command): void {
         const strengths = parseList(flags.strength).map((s) => parseNumber(s, '--strength'));
         if (strengths.length === 0) throw new UserError('--strength needs at least one number');
         const itemId = resolveRunItem(db, runId, flags.item);
-        const model = await loadRunModel(db, runId);
-        try {
-          const shifted = applyAttribute(db, model, codes, itemId, flags.attr, strengths, balanced);
-          await writeImages(flags.out, shifted);
+        const { attr, out } = flags;
+        return withRunModel(db, runId, async (model) => {
+          const shifted = applyAttribute(db, model, codes, itemId, attr, strengths, balanced);
+          await writeImages(out, shifted);
           process.stdout.write(`${shifted.vector.kind} "${shifted.vector.name}": AUC ${shifted.vector.auc.toFixed(3)}, strengths ${strengths.join(', ')}\n`);
-        } finally {
-          model.dispose();
-        }
-      } finally {
-        db.close();
-      }
+        });
+      });
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listDatasets } from '../../dataset/queries.ts';
-import { openDbOf, printJson } from '../context.ts';
+import { printJson, withDb } from '../context.ts';
 
 /** `latent-lab datasets`: what has been imported. */
 export function register(program: Command): void {
@@ -8,10 +8,8 @@ export function register(program: Command): void {
     .command('datasets')
     .description('list imported datasets with their item counts')
     .option('--json', 'print one JSON array')
-    .action((options: { json?: boolean }, command: Command) => {
-      const db = openDbOf(command);
-      const datasets = listDatasets(db);
-      db.close();
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const datasets = await withDb(command, listDatasets);
       if (options.json) return printJson(datasets);
       if (datasets.length === 0) {
         process.stdout.write('No datasets yet: run latent-lab import <folder>, or latent-lab demo for a sample.\n');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
-import { parseChoice, parseCount, parseRunId, progressBar } from '../../latent/cli-support.ts';
+import { parseChoice, parseCount, parseRunId, progressBar } from '../support.ts';
 import { exportEmbeddingsCsv, exportOutliersCsv } from '../../latent/export.ts';
 import { openDbOf, printJson } from '../context.ts';
 

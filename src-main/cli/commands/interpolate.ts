@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { loadRunModel } from '../../engine/run-model.ts';
-import { parseChoice, parseCount, parseRunId, resolveRunItem, writeImages } from '../../latent/cli-support.ts';
 import { loadRunCodes } from '../../latent/codes.ts';
 import { interpolateItems } from '../../latent/interpolate.ts';
-import { openDbOf } from '../context.ts';
+import { withDb } from '../context.ts';
+import { parseChoice, parseCount, parseRunId, resolveRunItem, withRunModel, writeImages } from '../support.ts';
 
 /** `latent-lab interpolate <run> --from A --to B`: the decoded walk between two items as a PNG strip. */
 export function register(program: Command): void {
@@ -20,19 +19,11 @@ export function register(program: Command): void {
       const runId = parseRunId(runRef);
       const steps = parseCount(flags.steps, '--steps', 2);
       const method = parseChoice(flags.method, '--method', ['lerp', 'slerp'] as const);
-      const db = openDbOf(command);
-      try {
+      await withDb(command, (db) => {
         const from = resolveRunItem(db, runId, flags.from);
         const to = resolveRunItem(db, runId, flags.to);
         const codes = loadRunCodes(db, runId);
-        const model = await loadRunModel(db, runId);
-        try {
-          await writeImages(flags.out, interpolateItems(db, model, codes, from, to, steps, method));
-        } finally {
-          model.dispose();
-        }
-      } finally {
-        db.close();
-      }
+        return withRunModel(db, runId, (model) => writeImages(flags.out, interpolateItems(db, model, codes, from, to, steps, method)));
+      });
     });
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { parseCount, parseNumber, parseRunId } from '../../latent/cli-support.ts';
 import { rankOutliers } from '../../latent/outliers.ts';
 import { DEFAULT_OUTLIER_K } from '../../latent/robust.ts';
-import { openDbOf, printJson } from '../context.ts';
+import { printJson, withDb } from '../context.ts';
+import { parseCount, parseNumber, parseRunId } from '../support.ts';
 
 /** `latent-lab outliers <run>`: items ranked by reconstruction error (VAEs: negative ELBO). */
 export function register(program: Command): void {
@@ -13,12 +13,11 @@ export function register(program: Command): void {
     .option('--top <k>', 'how many items to list', '20')
     .option('--k <k>', 'robust standard deviations above the median for the threshold', String(DEFAULT_OUTLIER_K))
     .option('--json', 'print the report as JSON')
-    .action((runRef: string, flags: { top: string; k: string; json?: boolean }, command: Command) => {
+    .action(async (runRef: string, flags: { top: string; k: string; json?: boolean }, command: Command) => {
       const runId = parseRunId(runRef);
       const top = parseCount(flags.top, '--top');
       const k = parseNumber(flags.k, '--k');
-      const db = openDbOf(command);
-      try {
+      await withDb(command, (db) => {
         const report = rankOutliers(db, runId, top, k);
         if (flags.json) return printJson(report);
         process.stdout.write(
@@ -29,8 +28,6 @@ export function register(program: Command): void {
           const flag = item.score > report.threshold ? '*' : ' ';
           process.stdout.write(`${String(item.rank).padStart(5)} ${flag} ${String(item.itemId).padStart(8)}  ${item.score.toPrecision(5).padStart(11)}  ${item.label ?? '-'}  ${item.path}\n`);
         }
-      } finally {
-        db.close();
-      }
+      });
     });
 }

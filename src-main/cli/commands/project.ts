@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseChoice, parseCount, parseList, parseNumber, parseRunId, progressBar } from '../../latent/cli-support.ts';
+import { parseChoice, parseCount, parseList, parseNumber, parseRunId, progressBar } from '../support.ts';
 import { getProjection, type ProjectionRequest } from '../../latent/projections.ts';
 import { openDbOf, printJson } from '../context.ts';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listRuns, markInterruptedRuns } from '../../engine/runs.ts';
-import { openDbOf, printJson } from '../context.ts';
+import { printJson, withDb } from '../context.ts';
 
 const fmt = (v: number | null) => (v === null ? '-' : v.toPrecision(4));
 
@@ -10,11 +10,11 @@ export function register(program: Command): void {
     .command('runs')
     .description('list training runs with their status and latest metrics')
     .option('--json', 'print one JSON array')
-    .action((options: { json?: boolean }, command: Command) => {
-      const db = openDbOf(command);
-      markInterruptedRuns(db);
-      const runs = listRuns(db);
-      db.close();
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const runs = await withDb(command, (db) => {
+        markInterruptedRuns(db);
+        return listRuns(db);
+      });
       if (options.json) return printJson(runs);
       if (runs.length === 0) {
         process.stdout.write('No runs yet: latent-lab train <dataset> --model ae\n');

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { loadRunModel } from '../../engine/run-model.ts';
-import { parseCount, parseRunId, writeImages } from '../../latent/cli-support.ts';
 import { loadRunCodes } from '../../latent/codes.ts';
 import { manifoldGrid, sampleImages } from '../../latent/samples.ts';
-import { openDbOf } from '../context.ts';
+import { withDb } from '../context.ts';
+import { parseCount, parseRunId, withRunModel, writeImages } from '../support.ts';
 
 interface Flags {
   n: string;
@@ -26,11 +25,9 @@ export function register(program: Command): void {
     .option('--manifold [steps]', 'instead: the decoded steps x steps grid over a 2-D latent (default 10)')
     .action(async (runRef: string, flags: Flags, command: Command) => {
       const runId = parseRunId(runRef);
-      const db = openDbOf(command);
-      try {
+      await withDb(command, (db) => {
         const codes = loadRunCodes(db, runId);
-        const model = await loadRunModel(db, runId);
-        try {
+        return withRunModel(db, runId, async (model) => {
           if (flags.manifold !== undefined) {
             const steps = flags.manifold === true ? 10 : parseCount(flags.manifold as string, '--manifold', 2);
             await writeImages(flags.out, manifoldGrid(model, codes, steps, flags.label), { columns: steps, gap: 0 });
@@ -41,11 +38,7 @@ export function register(program: Command): void {
           const perLabelRows = model.conditional && flags.label === undefined;
           await writeImages(flags.out, samples, { columns: perLabelRows ? n : Math.ceil(Math.sqrt(samples.n)) });
           if (samples.source === 'fitted-gaussian') process.stdout.write(`run ${runId} (${model.model}) has no prior: sampled a Gaussian fitted to its codes\n`);
-        } finally {
-          model.dispose();
-        }
-      } finally {
-        db.close();
-      }
+        });
+      });
     });
 }

@@ -1,11 +1,13 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { getDataset } from '../../dataset/queries.ts';
 import { UserError } from '../../errors.ts';
 import { MODEL_NAMES, type TrainOptions } from '../../engine/config.ts';
 import type { RunSummary, TrainEvent } from '../../engine/events.ts';
 import { launchTraining } from '../../engine/launcher.ts';
 import { openStore } from '../../store/open.ts';
 import { dbPathOf, printJson } from '../context.ts';
+import { parseRunId } from '../support.ts';
 
 interface TrainFlags extends Record<string, string | boolean | undefined> {
   json?: boolean;
@@ -38,21 +40,11 @@ function camel(flag: string): string {
   return flag.replace(/^--/, '').split(' ')[0].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-function positiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`invalid ${flag}: expected a run id (a whole number), got "${value}"`);
-  return n;
-}
-
 /** A dataset by id or by name. */
 function resolveDataset(dbPath: string, ref: string): number {
   const db = openStore(dbPath);
   try {
-    const row = (/^\d+$/.test(ref) ? db.prepare('SELECT id FROM datasets WHERE id = ?').get(Number(ref)) : db.prepare('SELECT id FROM datasets WHERE name = ?').get(ref)) as
-      | { id: number }
-      | undefined;
-    if (!row) throw new UserError(`There is no dataset "${ref}"; \`latent-lab datasets\` lists them.`, 'not_found');
-    return row.id;
+    return getDataset(db, ref).id;
   } finally {
     db.close();
   }
@@ -143,7 +135,7 @@ export function register(program: Command): void {
       const value = flags[camel(flag)];
       if (value !== undefined) config[key] = value;
     }
-    const resume = flags.resume === undefined ? undefined : positiveInt(flags.resume, '--resume');
+    const resume = flags.resume === undefined ? undefined : parseRunId(flags.resume);
     if (resume !== undefined && datasetRef !== undefined) throw new UserError('give either a dataset or --resume RUN, not both');
     if (resume === undefined) {
       if (datasetRef === undefined) throw new UserError('missing dataset: latent-lab train <dataset> [--model ...], or --resume RUN');
