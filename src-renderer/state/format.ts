@@ -12,6 +12,11 @@ export function formatNumber(value: number | null | undefined, digits = 4): stri
   return Math.abs(value) >= 1000 ? value.toFixed(0) : value.toPrecision(digits);
 }
 
+/** A run as people know it: its name, or its model and id ("vae #3"). */
+export function runTitle(run: { id: number; model: string; name: string | null }): string {
+  return run.name ?? `${run.model} #${run.id}`;
+}
+
 /** "1 label", "3 labels". */
 export function plural(count: number, noun: string): string {
   return `${count.toLocaleString()} ${noun}${count === 1 ? '' : 's'}`;
