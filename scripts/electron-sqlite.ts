@@ -33,14 +33,15 @@ export function prepareElectronSqlite(root: string, target: ElectronTarget, run:
   const file = devSqliteBinding(root, target);
   if (fs.existsSync(file)) return { file, built: false };
   const modules = path.join(root, 'node_modules');
-  const source = path.join(modules, 'better-sqlite3');
+  // The real folder (pnpm and `npm link` make it a symlink), copied for real: the build must never land in node_modules.
+  const source = fs.realpathSync(path.join(modules, 'better-sqlite3'));
   const name = `Electron ${target.version} (${target.platform}-${target.arch})`;
   console.log(`Building better-sqlite3 for ${name} into ${path.relative(root, path.dirname(file))}/ (once per Electron version)...`);
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-lab-sqlite-'));
   try {
     const pkg = path.join(scratch, 'better-sqlite3');
-    fs.cpSync(source, pkg, { recursive: true, filter: (from) => from !== path.join(source, 'build') });
+    fs.cpSync(source, pkg, { recursive: true, dereference: true, filter: (from) => from !== path.join(source, 'build') });
     const { version, platform, arch } = target;
     const installed =
       run(path.join(modules, 'prebuild-install', 'bin.js'), ['--runtime', 'electron', '--target', version, '--platform', platform, '--arch', arch], pkg) ||

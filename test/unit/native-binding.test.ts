@@ -77,6 +77,18 @@ test('the first start downloads a prebuilt Electron build in a scratch copy of t
   assert.equal(calls.length, 1, 'nothing runs once the build exists');
 });
 
+test('a symlinked package (pnpm, npm link) is copied for real, so the build never lands in node_modules', () => {
+  const root = fakeCheckout();
+  const store = path.join(root, 'store', 'better-sqlite3');
+  fs.mkdirSync(path.dirname(store));
+  fs.renameSync(path.join(root, 'node_modules', 'better-sqlite3'), store);
+  fs.symlinkSync(store, path.join(root, 'node_modules', 'better-sqlite3'), 'dir');
+  const calls: Call[] = [];
+  prepareElectronSqlite(root, target, fakeTools(['prebuild-install'], calls));
+  assert.deepEqual(calls[0].files, ['binding.gyp', 'package.json']);
+  assert.equal(fs.readFileSync(path.join(store, 'build', 'Release', 'better_sqlite3.node'), 'utf8'), 'node build', "the CLI's build is untouched");
+});
+
 test('without a prebuilt binary it compiles against Electron headers with node-gyp', () => {
   const root = fakeCheckout();
   const calls: Call[] = [];
