@@ -66,7 +66,8 @@ export function faceSvg(face: DemoFace): string {
     ? `<g fill="none" stroke="#111" stroke-width="1.8"><circle cx="-7" cy="-3" r="5.5"/><circle cx="7" cy="-3" r="5.5"/><line x1="-1.5" y1="-3" x2="1.5" y2="-3"/></g>`
     : '';
   const blush = face.Blushing ? `<ellipse cx="-11" cy="6" rx="4" ry="2.5" fill="#ff5a7a" opacity="0.75"/><ellipse cx="11" cy="6" rx="4" ry="2.5" fill="#ff5a7a" opacity="0.75"/>` : '';
-  const mouth = face.Smiling ? `<path d="M-8,8 Q0,17 8,8" fill="none" stroke="#222" stroke-width="2" stroke-linecap="round"/>` : `<line x1="-6" y1="11" x2="6" y2="11" stroke="#222" stroke-width="2" stroke-linecap="round"/>`;
+  // A wide open smile against a thin flat mouth: big enough to survive 64 px and a blurry VAE.
+  const mouth = face.Smiling ? `<path d="M-11,7 Q0,24 11,7 Z" fill="#5a1620" stroke="#222" stroke-width="1.5" stroke-linejoin="round"/>` : `<line x1="-6" y1="11" x2="6" y2="11" stroke="#222" stroke-width="2" stroke-linecap="round"/>`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${DEMO_PIXELS}" height="${DEMO_PIXELS}" viewBox="0 0 64 64">` +
     `<rect width="64" height="64" fill="${background}"/>` +
