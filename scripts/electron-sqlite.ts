@@ -65,8 +65,9 @@ function buildFailure(name: string, platform: string): string {
     lines.push(`No prebuilt binary could be downloaded, and it cannot be compiled for ${platform} on ${process.platform}: package on a ${platform} machine.`);
   } else {
     lines.push(
-      'Neither a prebuilt binary (downloaded from GitHub) nor a build from source (node-gyp, headers from https://electronjs.org/headers) worked; their output is above.',
-      'Building from source needs Python 3 and a C++ toolchain (build-essential on Linux, Xcode Command Line Tools on macOS, Visual Studio Build Tools on Windows).',
+      'Neither a prebuilt binary (from github.com) nor a build from source (node-gyp, with Electron headers from electronjs.org) worked; their output is above.',
+      'The download needs github.com; building from source needs electronjs.org, Python 3 and a C++ toolchain',
+      '(build-essential on Linux, Xcode Command Line Tools on macOS, Visual Studio Build Tools on Windows).',
       'Fix that and run the command again.',
     );
   }
