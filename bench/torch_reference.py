@@ -8,6 +8,7 @@ sigmoid output, binary cross-entropy, Adam (lr 1e-3), batch 128.
 import argparse
 import gzip
 import json
+import os
 import time
 
 import numpy as np
@@ -106,7 +107,13 @@ def bench(name, images, steps, chunk, warmup=3):
         optimizer.step()
         if step >= warmup and (step - warmup) % chunk == chunk - 1:
             rates.append(chunk * BATCH / (time.perf_counter() - start))
-    return {"model": name, "samples_per_s": float(np.median(rates)), "best_samples_per_s": float(max(rates)), "loss": float(loss)}
+    return {"model": name, "samples_per_s": float(np.median(rates)), "best_samples_per_s": float(max(rates)), "loss": float(loss), "blas": blas_in_use()}
+
+
+def blas_in_use():
+    """Debian's torch calls whichever libblas.so.3 the alternatives system points to: reference BLAS is ~10x slower than OpenBLAS."""
+    target = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    return "openblas" if "openblas" in target else "blis" if "blis" in target else "reference BLAS" if "/blas/" in target else target
 
 
 def main():

@@ -107,15 +107,16 @@ function torchRow(name: ReferenceModelName): Row | null {
   const run = spawnSync(
     PYTHON_WITH_TORCH,
     ['bench/torch_reference.py', '--steps', String(steps), '--chunk', String(Math.max(1, Math.floor(steps / CHUNKS))), '--models', name],
-    { encoding: 'utf8' },
+    // One thread like the tfjs side; OpenBLAS would otherwise start its own.
+    { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } },
   );
   if (run.error || run.status !== 0) {
     if (/No module named 'torch'|ENOENT/.test(`${run.stderr}${run.error?.message ?? ''}`)) return null;
     return { backend: 'pytorch (1 thread)', model: name, error: `torch_reference.py failed: ${run.stderr.trim().split('\n').at(-1)}` };
   }
-  const result = JSON.parse(run.stdout.trim()) as { samples_per_s: number; best_samples_per_s: number; loss: number };
+  const result = JSON.parse(run.stdout.trim()) as { samples_per_s: number; best_samples_per_s: number; loss: number; blas: string };
   return {
-    backend: 'pytorch (1 thread)',
+    backend: `pytorch (1 thread, ${result.blas})`,
     model: name,
     samplesPerSecond: result.samples_per_s,
     bestSamplesPerSecond: result.best_samples_per_s,
