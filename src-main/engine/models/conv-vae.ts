@@ -1,21 +1,12 @@
-import type { ModelFamily } from './types.ts';
 import { convDecoder, convEncoderTrunk, gaussianHeads } from './layers.ts';
-import { unconditionalAutoencoder } from './unconditional.ts';
+import { unconditionalFamily } from './unconditional.ts';
 
 /** Convolutional variational autoencoder. */
-export const convVae: ModelFamily = {
+export const convVae = unconditionalFamily({
   name: 'conv-vae',
   description: 'convolutional variational autoencoder',
   variational: true,
-  conditional: false,
   conv: true,
-  closedForm: false,
-  build(config, shape) {
-    return unconditionalAutoencoder(
-      config,
-      shape,
-      (image, init) => gaussianHeads(convEncoderTrunk(image, config, init), config.latent, init),
-      (code, init) => convDecoder(code, shape, config, init),
-    );
-  },
-};
+  encode: (image, config, init) => gaussianHeads(convEncoderTrunk(image, config, init), config.latent, init),
+  decode: (code, config, shape, init) => convDecoder(code, shape, config, init),
+});

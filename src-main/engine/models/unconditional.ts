@@ -1,25 +1,38 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ImageShape, TrainConfig } from '../config.ts';
+import type { ImageShape, ModelName, TrainConfig } from '../config.ts';
 import { imageInput, Initialisers } from './layers.ts';
-import type { Autoencoder } from './types.ts';
+import type { ModelFamily } from './types.ts';
+
+interface UnconditionalSpec {
+  name: ModelName;
+  description: string;
+  variational: boolean;
+  conv: boolean;
+  closedForm?: boolean;
+  /** The image to the code, or to [mean, logvar] when variational. */
+  encode(image: tf.SymbolicTensor, config: TrainConfig, init: Initialisers): tf.SymbolicTensor | tf.SymbolicTensor[];
+  /** The code back to the image. */
+  decode(code: tf.SymbolicTensor, config: TrainConfig, shape: ImageShape, init: Initialisers): tf.SymbolicTensor;
+}
 
 /**
- * Builds an autoencoder without a label input: `encode` maps the image to the code (or to
- * [mean, logvar]) and `decode` maps the code back to the image. The encoder is built first,
- * so each layer draws the same initialiser seed for the same --seed.
+ * A model family without a label input. Its encoder is built before its decoder, so each
+ * layer draws the same initialiser seed for the same --seed.
  */
-export function unconditionalAutoencoder(
-  config: TrainConfig,
-  shape: ImageShape,
-  encode: (image: tf.SymbolicTensor, init: Initialisers) => tf.SymbolicTensor | tf.SymbolicTensor[],
-  decode: (code: tf.SymbolicTensor, init: Initialisers) => tf.SymbolicTensor,
-): Autoencoder {
-  const init = new Initialisers(config.seed);
-  const image = imageInput(shape);
-  const encoded = encode(image, init);
-  const code = tf.input({ shape: [config.latent], name: 'code' });
+export function unconditionalFamily({ encode, decode, closedForm = false, ...flags }: UnconditionalSpec): ModelFamily {
   return {
-    encoder: tf.model({ inputs: image, outputs: encoded, name: 'encoder' }),
-    decoder: tf.model({ inputs: code, outputs: decode(code, init), name: 'decoder' }),
+    ...flags,
+    conditional: false,
+    closedForm,
+    build(config, shape) {
+      const init = new Initialisers(config.seed);
+      const image = imageInput(shape);
+      const encoded = encode(image, config, init);
+      const code = tf.input({ shape: [config.latent], name: 'code' });
+      return {
+        encoder: tf.model({ inputs: image, outputs: encoded, name: 'encoder' }),
+        decoder: tf.model({ inputs: code, outputs: decode(code, config, shape, init), name: 'decoder' }),
+      };
+    },
   };
 }
