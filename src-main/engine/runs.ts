@@ -49,16 +49,19 @@ export function updateRunConfig(db: Db, runId: number, config: TrainConfig): voi
   db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(config), runId);
 }
 
-interface MetricsRow {
+/** One row of the metrics table (one finished epoch). */
+export interface MetricsRow {
   epoch: number;
   train_loss: number;
   val_loss: number | null;
   val_mse: number | null;
   val_kl: number | null;
   samples_per_second: number | null;
+  seconds: number | null;
 }
 
-function lastMetrics(db: Db, runId: number): MetricsRow | undefined {
+/** The run's last finished epoch, if any. */
+export function lastMetrics(db: Db, runId: number): MetricsRow | undefined {
   return db.prepare('SELECT * FROM metrics WHERE run_id = ? ORDER BY epoch DESC LIMIT 1').get(runId) as MetricsRow | undefined;
 }
 

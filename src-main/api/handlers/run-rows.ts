@@ -1,3 +1,4 @@
+import { lastMetrics, type MetricsRow } from '../../engine/runs.ts';
 import type { Db } from '../../store/open.ts';
 import type { EpochMetrics, RunDetail, RunStatus, RunSummary } from '../contract.ts';
 import { notFound } from '../errors.ts';
@@ -17,17 +18,7 @@ interface RunRow {
   updated_at: string;
 }
 
-interface MetricRow {
-  epoch: number;
-  train_loss: number;
-  val_loss: number | null;
-  val_mse: number | null;
-  val_kl: number | null;
-  samples_per_second: number | null;
-  seconds: number | null;
-}
-
-function toMetrics(row: MetricRow): EpochMetrics {
+function toMetrics(row: MetricsRow): EpochMetrics {
   return {
     epoch: row.epoch,
     trainLoss: row.train_loss,
@@ -48,7 +39,7 @@ function parseConfig(text: string): Record<string, unknown> {
   }
 }
 
-function toSummary(row: RunRow, last: MetricRow | undefined): RunSummary {
+function toSummary(row: RunRow, last: MetricsRow | undefined): RunSummary {
   return {
     id: row.id,
     datasetId: row.dataset_id,
@@ -66,22 +57,19 @@ function toSummary(row: RunRow, last: MetricRow | undefined): RunSummary {
   };
 }
 
-const lastMetricSql = 'SELECT * FROM metrics WHERE run_id = ? ORDER BY epoch DESC LIMIT 1';
-
 export function listRunRows(db: Db, datasetId?: number): RunSummary[] {
   const rows = (
     datasetId === undefined
       ? db.prepare('SELECT * FROM runs ORDER BY id DESC').all()
       : db.prepare('SELECT * FROM runs WHERE dataset_id = ? ORDER BY id DESC').all(datasetId)
   ) as RunRow[];
-  const last = db.prepare(lastMetricSql);
-  return rows.map((row) => toSummary(row, last.get(row.id) as MetricRow | undefined));
+  return rows.map((row) => toSummary(row, lastMetrics(db, row.id)));
 }
 
 export function getRunRow(db: Db, runId: number): RunDetail {
   const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
   if (!row) throw notFound(`Run ${runId}`);
-  const metrics = (db.prepare('SELECT * FROM metrics WHERE run_id = ? ORDER BY epoch').all(runId) as MetricRow[]).map(toMetrics);
+  const metrics = (db.prepare('SELECT * FROM metrics WHERE run_id = ? ORDER BY epoch').all(runId) as MetricsRow[]).map(toMetrics);
   const summary = toSummary(row, undefined);
   return { ...summary, last: metrics.at(-1) ?? null, metrics };
 }
