@@ -2,15 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../process-alive.ts';
 
 /**
  * One import per folder at a time (two would write the same pixel-cache
@@ -28,7 +20,7 @@ export function lockFolderImport(cacheDir: string, root: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(fs.readFileSync(file, 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) {
         throw new UserError(`Another import of ${root} is running (process ${owner}); wait for it to finish or stop it, then try again.`, 'import_running');
       }
       fs.rmSync(file, { force: true });

@@ -1,17 +1,8 @@
+import { processAlive } from '../process-alive.ts';
 import type { Db } from '../store/open.ts';
 import type { TrainConfig } from './config.ts';
 import type { RunSummary } from './events.ts';
 import { readRun, type RunStatus } from './run-record.ts';
-
-/** True when a process with this id exists (EPERM: it exists but belongs to someone else). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Runs left 'queued' or 'running' by a process that no longer exists (kill -9, power
