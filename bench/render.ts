@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import type { BenchResult, PickTiming } from '../src-renderer/bench/results.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REFERENCE_FPS: Record<number, number> = { 10_000: 55, 100_000: 18, 1_000_000: 2.7 };
@@ -44,21 +45,6 @@ function serve(dir: string): Promise<{ url: string; close: () => void }> {
       resolve({ url: `http://127.0.0.1:${port}`, close: () => server.close() });
     });
   });
-}
-
-interface PickTiming {
-  indexMs: number;
-  pickMs: number;
-  hits: number;
-}
-
-interface BenchResult {
-  mode: string;
-  points: number;
-  fps: number;
-  frames: number;
-  seconds: number;
-  drawnWhileMoving: number;
 }
 
 async function main(): Promise<void> {

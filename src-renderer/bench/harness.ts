@@ -1,6 +1,7 @@
 import * as THREE from 'three';
 import { PointCloud } from '../explore/point-cloud.ts';
 import { categoricalColor } from '../explore/colors.ts';
+import type { BenchResult, PickTiming } from './results.ts';
 
 /**
  * `?bench=N[&mode=plain]`: a page with only the point view and N generated points
@@ -8,23 +9,6 @@ import { categoricalColor } from '../explore/colors.ts';
  * draws the same points with a stock three.js Points + PointsMaterial every frame,
  * the reference the Explore view is compared to.
  */
-export interface BenchResult {
-  mode: string;
-  points: number;
-  fps: number;
-  frames: number;
-  seconds: number;
-  drawnWhileMoving: number;
-}
-
-export interface PickTiming {
-  /** Projecting every point and bucketing it, once after the camera rests. */
-  indexMs: number;
-  /** One hover lookup, averaged. */
-  pickMs: number;
-  hits: number;
-}
-
 interface BenchApi {
   run(ms: number): Promise<BenchResult>;
   pick?(n: number): Promise<PickTiming>;
