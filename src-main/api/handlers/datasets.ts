@@ -1,58 +1,21 @@
+import { getDataset, listDatasets, type DatasetInfo } from '../../dataset/queries.ts';
 import type { Db } from '../../store/open.ts';
 import type { DatasetDetail, DatasetSummary, ItemRow } from '../contract.ts';
 import { notFound } from '../errors.ts';
 import type { Handlers } from './types.ts';
 
-interface DatasetRow {
-  id: number;
-  name: string;
-  root: string;
-  size: number;
-  channels: 1 | 3;
-  fit: 'cover' | 'contain';
-  attributes: string;
-  created_at: string;
-  updated_at: string;
-  items: number;
-  missing: number;
-}
-
-const datasetSql = `
-  SELECT d.*, 
-    (SELECT count(*) FROM items i WHERE i.dataset_id = d.id AND i.status = 'ok') AS items,
-    (SELECT count(*) FROM items i WHERE i.dataset_id = d.id AND i.status = 'missing') AS missing
-  FROM datasets d`;
-
-function toSummary(row: DatasetRow): DatasetSummary {
-  return {
-    id: row.id,
-    name: row.name,
-    root: row.root,
-    size: row.size,
-    channels: row.channels,
-    fit: row.fit,
-    items: row.items,
-    missing: row.missing,
-    attributes: JSON.parse(row.attributes) as string[],
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+function toSummary(info: DatasetInfo): DatasetSummary {
+  const { id, name, root, size, channels, fit, items, missing, attributes, createdAt, updatedAt } = info;
+  return { id, name, root, size, channels, fit, items, missing, attributes, createdAt, updatedAt };
 }
 
 function datasetDetail(db: Db, datasetId: number): DatasetDetail {
-  const row = db.prepare(`${datasetSql} WHERE d.id = ?`).get(datasetId) as DatasetRow | undefined;
-  if (!row) throw notFound(`Dataset ${datasetId}`);
+  if (!db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(datasetId)) throw notFound(`Dataset ${datasetId}`);
+  const info = getDataset(db, datasetId);
   const labels = db
     .prepare("SELECT label, count(*) AS count FROM items WHERE dataset_id = ? AND status = 'ok' GROUP BY label ORDER BY label")
     .all(datasetId) as { label: string | null; count: number }[];
-  const splits = { train: 0, val: 0 };
-  for (const split of db.prepare("SELECT split, count(*) AS n FROM items WHERE dataset_id = ? AND status = 'ok' GROUP BY split").all(datasetId) as {
-    split: 'train' | 'val';
-    n: number;
-  }[]) {
-    splits[split.split] = split.n;
-  }
-  return { ...toSummary(row), labels, splits };
+  return { ...toSummary(info), labels, splits: { train: info.train, val: info.val } };
 }
 
 interface ItemDbRow extends Omit<ItemRow, 'attributes'> {
@@ -61,7 +24,7 @@ interface ItemDbRow extends Omit<ItemRow, 'attributes'> {
 
 /** Datasets and their items, read from the store. */
 export const datasetHandlers = {
-  listDatasets: (_input, ctx) => (ctx.db.prepare(`${datasetSql} ORDER BY d.id`).all() as DatasetRow[]).map(toSummary),
+  listDatasets: (_input, ctx) => listDatasets(ctx.db).map(toSummary),
   getDataset: (input, ctx) => datasetDetail(ctx.db, input.datasetId),
   listItems: (input, ctx) => {
     datasetDetail(ctx.db, input.datasetId);
