@@ -5,6 +5,7 @@
 //   preload.cjs     the preload; a sandboxed preload may require only 'electron', so everything else is inlined
 //   trainer.cjs     the trainer, run as a utilityProcess
 //   job-worker.js   the import's decode worker (ESM; the dataset room loads it beside the bundle)
+//   umap-worker.js  the UMAP worker thread (ESM; latent/umap-thread.ts loads it beside the bundle)
 import { build } from 'esbuild';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ const commonJs = {
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
-  // The one other import.meta use (import.meta.resolve in dataset/job-pool.ts) runs only from a source checkout.
+  // The other import.meta uses (import.meta.resolve in dataset/job-pool.ts, latent/umap-thread.ts) run only from a source checkout.
   logOverride: { 'empty-import-meta': 'silent' },
   define: { 'import.meta.url': '__latentLabModuleUrl' },
   banner: { js: "const __latentLabModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -31,16 +32,21 @@ await Promise.all([
   build({ ...commonJs, entryPoints: [from('src-main/electron/main.ts')], outfile: path.join(outDir, 'main.cjs'), packages: 'external' }),
   build({ ...commonJs, entryPoints: [from('src-main/electron/preload.ts')], outfile: path.join(outDir, 'preload.cjs'), external: ['electron'] }),
   build({ ...commonJs, entryPoints: [from('src-main/engine/trainer-process.ts')], outfile: path.join(outDir, 'trainer.cjs'), packages: 'external' }),
-  build({
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    sourcemap: 'linked',
-    logLevel: 'warning',
-    entryPoints: [from('src-main/dataset/job-worker.ts')],
-    outfile: path.join(outDir, 'job-worker.js'),
-    packages: 'external',
-  }),
+  ...[
+    ['src-main/dataset/job-worker.ts', 'job-worker.js'],
+    ['src-main/latent/umap-worker.ts', 'umap-worker.js'],
+  ].map(([entry, outfile]) =>
+    build({
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      sourcemap: 'linked',
+      logLevel: 'warning',
+      entryPoints: [from(entry)],
+      outfile: path.join(outDir, outfile),
+      packages: 'external',
+    }),
+  ),
 ]);
 console.log(`Electron bundles written to ${path.relative(root, outDir)}/`);

@@ -30,4 +30,6 @@ export interface ApiContext {
   log: Logger;
   imports: Map<string, AbortController>;
   trainings: Map<number, RunningTraining>;
+  /** UMAPs computing on worker threads; close() aborts them. */
+  projections: Set<AbortController>;
 }

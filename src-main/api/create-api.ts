@@ -57,6 +57,7 @@ export function createApi(options: ApiOptions): Api {
     log,
     imports: new Map(),
     trainings: new Map(),
+    projections: new Set(),
   };
 
   async function call(method: string, input: unknown): Promise<ApiResult<unknown>> {
@@ -81,6 +82,7 @@ export function createApi(options: ApiOptions): Api {
     context,
     async close() {
       for (const controller of context.imports.values()) controller.abort();
+      for (const controller of context.projections) controller.abort();
       const trainings = [...context.trainings.values()];
       for (const training of trainings) training.stop();
       await Promise.allSettled(trainings.map((training) => training.done));

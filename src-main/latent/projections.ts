@@ -3,7 +3,8 @@ import type { Db } from '../store/open.ts';
 import { blobOf, float32FromBlob, int32FromBlob } from './blobs.ts';
 import { codesFingerprint, loadRunCodes, type RunCodes } from './codes.ts';
 import { pca3d } from './pca.ts';
-import { defaultUmapParams, umap3d, type UmapParams, type UmapProgress } from './umap.ts';
+import { defaultUmapParams, type UmapParams, type UmapProgress } from './umap.ts';
+import { umap3dInWorker } from './umap-thread.ts';
 
 export type ProjectionMethod = 'pca' | 'umap' | 'raw';
 
@@ -29,6 +30,8 @@ export interface ProjectionOptions {
   onProgress?: UmapProgress;
   /** Codes already loaded by the caller. */
   codes?: RunCodes;
+  /** Stops a UMAP in progress (its worker thread is terminated and nothing is stored). */
+  signal?: AbortSignal;
 }
 
 /** JSON with object keys sorted at every level, so equal parameters always give the same key. */
@@ -95,7 +98,7 @@ export async function getProjection(db: Db, runId: number, request: ProjectionRe
   else if (request.method === 'raw') coords = rawProjection(codes, params.dims as (number | null)[]);
   else {
     if (codes.n < 3) throw new UserError(`UMAP needs at least 3 embedded items; run ${runId} has ${codes.n}`);
-    coords = await umap3d(codes.codes, codes.n, codes.dim, params as unknown as UmapParams, options.onProgress);
+    coords = await umap3dInWorker(codes.codes, codes.n, codes.dim, params as unknown as UmapParams, options);
   }
   db.prepare('INSERT OR REPLACE INTO projections (run_id, method, params, item_ids, coords) VALUES (?, ?, ?, ?, ?)').run(
     runId,

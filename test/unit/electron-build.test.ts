@@ -19,8 +19,8 @@ before(() => {
   assert.equal(built.status, 0, built.stderr);
 });
 
-test('build:electron bundles main, a self-contained sandboxed preload, the trainer and the import worker', () => {
-  for (const file of ['main.cjs', 'preload.cjs', 'trainer.cjs', 'job-worker.js']) assert.ok(fs.existsSync(path.join(out, file)), file);
+test('build:electron bundles main, a self-contained sandboxed preload, the trainer, the import worker and the UMAP worker', () => {
+  for (const file of ['main.cjs', 'preload.cjs', 'trainer.cjs', 'job-worker.js', 'umap-worker.js']) assert.ok(fs.existsSync(path.join(out, file)), file);
 
   const preload = fs.readFileSync(path.join(out, 'preload.cjs'), 'utf8');
   assert.deepEqual([...requires(preload)], ['electron'], 'a sandboxed preload can require nothing but electron');

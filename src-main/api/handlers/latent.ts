@@ -29,7 +29,9 @@ export const latentHandlers = {
           ? { method: 'umap', params: { seed: input.seed, nNeighbors: input.neighbours, minDist: input.minDist } }
           : { method: 'pca' };
     const onProgress = (phase: string, fraction: number) => ctx.events.emit('project.progress', { runId: input.runId, method: 'umap', phase, fraction });
-    const projection = await getProjection(ctx.db, input.runId, request, { onProgress });
+    const controller = new AbortController();
+    ctx.projections.add(controller);
+    const projection = await getProjection(ctx.db, input.runId, request, { onProgress, signal: controller.signal }).finally(() => ctx.projections.delete(controller));
     return { runId: input.runId, method: projection.method, params: projection.params, itemIds: Array.from(projection.itemIds), coords: compact(projection.coords) };
   },
   neighbours: (input, ctx) => {
