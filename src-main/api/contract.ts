@@ -117,6 +117,7 @@ export const inputSchemas = {
   }),
   manifold: z.strictObject({ runId, steps: z.number().int().min(2).max(32).default(10), label: z.string().optional() }),
   outliers: z.strictObject({ runId, top: z.number().int().min(1).max(100_000).default(100) }),
+  runScores: z.strictObject({ runId }),
   exportCsv: z.strictObject({ runId, kind: csvKind.default('embeddings'), path: z.string().min(1, 'choose where to save the CSV') }),
 } satisfies Record<MethodName, z.ZodType>;
 
@@ -351,6 +352,16 @@ export interface OutlierList {
   items: { rank: number; itemId: number; path: string; label: string | null; split: string; score: number; reconError: number }[];
 }
 
+/** Every scored item's scores, parallel arrays in item id order (the projection's order). */
+export interface RunScores {
+  runId: number;
+  /** What to colour by: negative ELBO when every item has one (VAEs), else reconstruction error. */
+  score: 'recon_error' | 'neg_elbo';
+  itemIds: number[];
+  reconError: number[];
+  negElbo: number[] | null;
+}
+
 export interface CsvWritten {
   path: string;
   rows: number;
@@ -387,6 +398,7 @@ export interface ApiOutputs {
   samples: SampleSet;
   manifold: ManifoldGrid;
   outliers: OutlierList;
+  runScores: RunScores;
   exportCsv: CsvWritten;
 }
 

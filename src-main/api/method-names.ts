@@ -38,6 +38,7 @@ export const methodNames = [
   'samples',
   'manifold',
   'outliers',
+  'runScores',
   'exportCsv',
 ] as const;
 

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
 import { DEFAULT_OUTLIER_K, robustThreshold } from './robust.ts';
+import { noScoresError } from './scores.ts';
 
 export interface OutlierItem {
   rank: number;
@@ -33,11 +34,7 @@ export interface OutlierReport {
 export function rankOutliers(db: Db, runId: number, top = 100, k = DEFAULT_OUTLIER_K): OutlierReport {
   if (!Number.isInteger(top) || top < 1) throw new UserError(`--top must be a positive whole number, got ${top}`);
   const { n, elbo } = db.prepare('SELECT count(*) AS n, count(neg_elbo) AS elbo FROM scores WHERE run_id = ?').get(runId) as { n: number; elbo: number };
-  if (n === 0) {
-    const run = db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string } | undefined;
-    if (!run) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
-    throw new UserError(`Run ${runId} has no scores yet (status: ${run.status}); they are written when training finishes.`, 'not_trained');
-  }
+  if (n === 0) throw noScoresError(db, runId);
   const score = elbo === n ? 'neg_elbo' : 'recon_error';
   const all = db.prepare(`SELECT ${score} FROM scores WHERE run_id = ?`).pluck().all(runId) as number[];
   const { threshold, median, mad } = robustThreshold(all, k);

@@ -29,10 +29,7 @@ export async function loadExploreData(projection: Projection, datasetId: number,
   const indexOf = new Map<number, number>();
   projection.itemIds.forEach((id, i) => indexOf.set(id, i));
   const xyz = new Float32Array(projection.coords);
-  const [rows, outliers] = await Promise.all([
-    loadItems(datasetId, itemCount),
-    api.outliers({ runId: projection.runId, top: Math.min(100_000, Math.max(1, n)) }).catch(() => null),
-  ]);
+  const [rows, runScores] = await Promise.all([loadItems(datasetId, itemCount), api.runScores({ runId: projection.runId }).catch(() => null)]);
   const paths: string[] = new Array<string>(n).fill('');
   const labels: Array<string | null> = new Array<string | null>(n).fill(null);
   const attributes: Array<Record<string, number> | null> = new Array<Record<string, number> | null>(n).fill(null);
@@ -46,14 +43,15 @@ export async function loadExploreData(projection: Projection, datasetId: number,
     splits[i] = row.split;
   }
   let scores: Float64Array | null = null;
-  if (outliers) {
+  if (runScores) {
     scores = new Float64Array(n).fill(Number.NaN);
-    for (const o of outliers.items) {
-      const i = indexOf.get(o.itemId);
-      if (i !== undefined) scores[i] = o.score;
+    const values = runScores.negElbo ?? runScores.reconError;
+    for (let at = 0; at < runScores.itemIds.length; at++) {
+      const i = indexOf.get(runScores.itemIds[at]);
+      if (i !== undefined) scores[i] = values[at];
     }
   }
-  const scoreName = outliers?.score === 'neg_elbo' ? 'negative ELBO' : 'reconstruction error';
+  const scoreName = runScores?.score === 'neg_elbo' ? 'negative ELBO' : 'reconstruction error';
   return { itemIds: projection.itemIds, indexOf, xyz, paths, labels, attributes, splits, scores, scoreName };
 }
 

@@ -70,6 +70,7 @@ export function sampleInputs(seed: { datasetId: number; itemIds: number[]; runId
     samples: { runId, n: 2 },
     manifold: { runId, steps: 2 },
     outliers: { runId, top: 2 },
+    runScores: { runId },
     exportCsv: { runId, path: path.join(seed.dir, 'out.csv') },
   };
 }

@@ -86,6 +86,19 @@ test('outliers and CSV export', async () => {
   assert.match(lines[0], /^id,path,label/);
 });
 
+test("runScores gives every item's scores in the projection's item order", async () => {
+  const scores = await api.invoke('runScores', { runId });
+  const projection = await api.invoke('project', { runId, method: 'pca' });
+  assert.deepEqual(scores.itemIds, projection.itemIds);
+  assert.equal(scores.reconError.length, scores.itemIds.length);
+  const ranked = await api.invoke('outliers', { runId, top: 3 });
+  for (const item of ranked.items) assert.ok(Math.abs(scores.reconError[scores.itemIds.indexOf(item.itemId)] - item.reconError) <= 1e-6 * Math.abs(item.reconError));
+  assert.equal(scores.score, ranked.score);
+  if (scores.score === 'neg_elbo') assert.equal(scores.negElbo?.length, scores.itemIds.length);
+  else assert.equal(scores.negElbo, null);
+  await assert.rejects(api.invoke('runScores', { runId: 9999 }), { code: 'not_found' });
+});
+
 test('the browser download of a CSV goes through the server, by run id', async () => {
   const server = await startServer({ api, rendererDir: path.join(dir, 'none') });
   try {

@@ -10,6 +10,7 @@ import { nearestItems } from '../../latent/neighbors.ts';
 import { rankOutliers } from '../../latent/outliers.ts';
 import { getProjection, type ProjectionRequest } from '../../latent/projections.ts';
 import { manifoldGrid, sampleImages } from '../../latent/samples.ts';
+import { runScores } from '../../latent/scores.ts';
 import { rowsOf, toDataUrls } from '../images.ts';
 import { cachedAttributeVector } from '../attribute-cache.ts';
 import type { Handlers } from './types.ts';
@@ -86,5 +87,6 @@ export const latentHandlers = {
     return { steps: grid.steps, axis: grid.axis, codes: rowsOf(grid.codes, model.latentDim), images: await toDataUrls(grid) };
   },
   outliers: (input, ctx) => rankOutliers(ctx.db, input.runId, input.top),
+  runScores: (input, ctx) => runScores(ctx.db, input.runId),
   exportCsv: (input, ctx) => (input.kind === 'outliers' ? exportOutliersCsv(ctx.db, input.runId, input.path) : exportEmbeddingsCsv(ctx.db, input.runId, input.path)),
 } satisfies Partial<Handlers>;
