@@ -104,6 +104,19 @@ test('a 2-D latent projects raw with z = 0, and UMAP is reproducible from its se
   db.close();
 });
 
+test('an aborted UMAP rejects and stores nothing', async () => {
+  const db = openStore(dbPath);
+  const { runId } = seed(
+    db,
+    Array.from({ length: 40 }, (_, i) => ({ path: `r${i}.png`, label: null, attributes: null, code: [normal(), normal(), normal()], recon: 0.01 })),
+  );
+  const controller = new AbortController();
+  const request = { method: 'umap', params: { seed: 1, nEpochs: 30 } } as const;
+  await assert.rejects(getProjection(db, runId, request, { signal: controller.signal, onProgress: () => controller.abort() }), { name: 'AbortError' });
+  assert.equal(db.prepare('SELECT count(*) FROM projections WHERE run_id = ?').pluck().get(runId), 0);
+  db.close();
+});
+
 test('neighbours of an item leave the item out; cosine ignores length', () => {
   const db = openStore(dbPath);
   const { runId, itemIds } = seed(db, [
