@@ -99,6 +99,17 @@ test("runScores gives every item's scores in the projection's item order", async
   await assert.rejects(api.invoke('runScores', { runId: 9999 }), { code: 'not_found' });
 });
 
+test('closing the API stops a UMAP in progress', async () => {
+  const other = createApi({ dbPath: seed.dbPath, host: { kind: 'cli' }, log: () => undefined });
+  let closing: Promise<void> | undefined;
+  other.events.subscribe((event) => {
+    if (event.type === 'project.progress') closing ??= other.close();
+  });
+  const outcome = await other.call('project', { runId, method: 'umap', seed: 5 });
+  await closing;
+  assert.deepEqual(outcome, { error: { code: 'cancelled', message: 'The projection was stopped because Latent Lab is closing.' } });
+});
+
 test('the browser download of a CSV goes through the server, by run id', async () => {
   const server = await startServer({ api, rendererDir: path.join(dir, 'none') });
   try {

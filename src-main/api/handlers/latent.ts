@@ -32,7 +32,11 @@ export const latentHandlers = {
     const onProgress = (phase: string, fraction: number) => ctx.events.emit('project.progress', { runId: input.runId, method: 'umap', phase, fraction });
     const controller = new AbortController();
     ctx.projections.add(controller);
-    const projection = await getProjection(ctx.db, input.runId, request, { onProgress, signal: controller.signal }).finally(() => ctx.projections.delete(controller));
+    const projection = await getProjection(ctx.db, input.runId, request, { onProgress, signal: controller.signal })
+      .catch((error: unknown) => {
+        throw controller.signal.aborted ? new UserError('The projection was stopped because Latent Lab is closing.', 'cancelled') : error;
+      })
+      .finally(() => ctx.projections.delete(controller));
     return { runId: input.runId, method: projection.method, params: projection.params, itemIds: Array.from(projection.itemIds), coords: compact(projection.coords) };
   },
   neighbours: (input, ctx) => {
