@@ -26,8 +26,8 @@ export type UmapProgress = (phase: UmapPhase, fraction: number) => void;
  * the curve fit (a, b), but its neighbour search, Map-based sparse matrices
  * and arrays-of-arrays layout take minutes at 70,000 points, so the kNN graph,
  * fuzzy set and layout run here on flat typed arrays. The layout starts from
- * the PCA projection (deterministic, keeps global structure) and yields to the
- * event loop between epochs so a server stays responsive.
+ * the PCA projection (deterministic, keeps global structure). It is one long
+ * computation: servers and apps run it on a worker thread (umap-thread.ts).
  */
 export async function umap3d(data: Float32Array, n: number, d: number, params: UmapParams, onProgress: UmapProgress = () => {}): Promise<Float32Array> {
   const k = Math.min(params.nNeighbors, n - 1);
@@ -51,10 +51,7 @@ export async function umap3d(data: Float32Array, n: number, d: number, params: U
     nEpochs,
     negativeSampleRate: params.negativeSampleRate,
     random,
-    onEpoch: async (epoch) => {
-      onProgress('layout', epoch / nEpochs);
-      if (epoch % 5 === 0) await new Promise((resolve) => setImmediate(resolve));
-    },
+    onEpoch: (epoch) => onProgress('layout', epoch / nEpochs),
   });
   return embedding;
 }
