@@ -1,8 +1,8 @@
 /**
  * How responsive the event loop stays while UMAP lays out 70,000 points:
  * a 10 ms setInterval counts its ticks and the longest gap between two,
- * first with umap3d on the main thread (the reference: what `serve` did
- * before), then with umap3dInWorker (what getProjection runs now), and
+ * first with umap3d on the main thread (the reference: the event loop does
+ * the work), then with umap3dInWorker (what getProjection runs now), and
  * checks the two give identical coordinates for the same seed.
  * Codes: seeded Gaussian clusters, n x 32.
  *   node --import tsx bench/umap-responsiveness.ts [--n 70000]
