@@ -138,8 +138,9 @@ function print(rows: Row[]): void {
   const torch = new Map(rows.filter((r) => r.backend.startsWith('pytorch')).map((r) => [r.model, r]));
   console.log(`\nbatch ${BATCH}, Adam, Fashion-MNIST 28x28; ${steps} timed steps (cpu: ${cpuSteps}) after ${WARMUP_STEPS} warm-up steps`);
   console.log('samples/s: median over chunks of steps; best: the fastest chunk (the quiet-machine figure)');
+  const backendWidth = Math.max(...rows.map((r) => r.backend.length)) + 1;
   console.log(
-    `${'backend'.padEnd(20)} ${'model'.padEnd(10)} ${'samples/s'.padStart(10)} ${'ms/step'.padStart(8)} ${'vs PyTorch'.padStart(11)} ${'best'.padStart(8)} ${'vs best'.padStart(8)}   loss`,
+    `${'backend'.padEnd(backendWidth)} ${'model'.padEnd(10)} ${'samples/s'.padStart(10)} ${'ms/step'.padStart(8)} ${'vs PyTorch'.padStart(11)} ${'best'.padStart(8)} ${'vs best'.padStart(8)}   loss`,
   );
   const ratio = (value: number | undefined, reference: number | undefined) =>
     value !== undefined && reference !== undefined ? `${(value / reference).toFixed(2)}x` : '-';
@@ -156,7 +157,7 @@ function print(rows: Row[]): void {
             ratio(r.bestSamplesPerSecond, ref?.bestSamplesPerSecond).padStart(8),
             `  ${r.loss?.toFixed(1)}`,
           ];
-    console.log(`${r.backend.padEnd(20)} ${r.model.padEnd(10)} ${cells.join(' ')}`);
+    console.log(`${r.backend.padEnd(backendWidth)} ${r.model.padEnd(10)} ${cells.join(' ')}`);
   }
 }
 
