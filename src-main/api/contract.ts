@@ -209,15 +209,16 @@ export interface AtlasLayout {
 export interface ImportSummary {
   dataset: number;
   datasetName: string;
-  /** Items present now. */
+  /** Items present now (status ok). */
   items: number;
   added: number;
   updated: number;
   unchanged: number;
-  /** Items whose file is gone. */
+  /** Items whose file is gone (status missing). */
   missing: number;
   /** Files that could not be used, each with a reason for people. */
   skipped: { path: string; reason: string }[];
+  /** Files with the same content as another file; both are imported. */
   duplicates: { path: string; sameAs: string }[];
   labels: string[];
   attributes: string[];
@@ -346,9 +347,13 @@ export interface OutlierList {
   k: number;
   median: number;
   mad: number;
+  /** Items scored, and how many of them are above the threshold. */
   scored: number;
   aboveThreshold: number;
-  /** Highest score first; images by imageUrl(itemId), reconstructions by reconstruct(). */
+  /**
+   * Highest score first; images by imageUrl(itemId), reconstructions by reconstruct().
+   * reconError is the per-pixel MSE, also for VAEs, whose score is the negative ELBO.
+   */
   items: { rank: number; itemId: number; path: string; label: string | null; split: string; score: number; reconError: number }[];
 }
 
@@ -358,7 +363,9 @@ export interface RunScores {
   /** What to colour by: negative ELBO when every item has one (VAEs), else reconstruction error. */
   score: 'recon_error' | 'neg_elbo';
   itemIds: number[];
+  /** Per-pixel reconstruction MSE. */
   reconError: number[];
+  /** Negative ELBO (VAEs only), else null. */
   negElbo: number[] | null;
 }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ImportSummary } from '../api/contract.ts';
 import { UserError } from '../errors.ts';
 import { cacheDirFor } from '../paths.ts';
 import { openStore } from '../store/open.ts';
@@ -42,27 +43,8 @@ export interface ImportOptions {
   runner?: 'workers' | 'in-process';
 }
 
-export interface ImportSummary {
-  dataset: number;
-  datasetName: string;
-  /** Items present now (status ok). */
-  items: number;
-  added: number;
-  updated: number;
-  unchanged: number;
-  /** Items whose file is gone (status missing). */
-  missing: number;
-  skipped: Skipped[];
-  /** Files with the same content as another file; both are imported. */
-  duplicates: { path: string; sameAs: string }[];
-  labels: string[];
-  attributes: string[];
-  attributeMatch: { file: string; unmatchedRows: number; imagesWithoutRow: number } | null;
-  size: number;
-  channels: 1 | 3;
-  fit: Fit;
-  seconds: number;
-}
+/** The import's result: the API's ImportSummary, also the CLI's --json output. */
+export type { ImportSummary };
 
 const CHUNK = 64;
 /** Below this many files, worker start-up costs more than it saves. */

@@ -1,8 +1,9 @@
+import type { RunStatus } from '../api/contract.ts';
 import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
 import type { TrainConfig } from './config.ts';
 
-export type RunStatus = 'queued' | 'running' | 'stopped' | 'completed' | 'failed' | 'interrupted';
+export type { RunStatus };
 
 export interface RunRecord {
   id: number;

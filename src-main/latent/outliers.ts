@@ -1,37 +1,13 @@
+import type { OutlierList } from '../api/contract.ts';
 import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
 import { DEFAULT_OUTLIER_K, robustThreshold } from './robust.ts';
 import { noScoresError } from './scores.ts';
 
-export interface OutlierItem {
-  rank: number;
-  itemId: number;
-  path: string;
-  label: string | null;
-  split: string;
-  score: number;
-  /** Per-pixel reconstruction MSE (also for VAEs, whose score is the negative ELBO). */
-  reconError: number;
-}
-
-export interface OutlierReport {
-  runId: number;
-  /** What items are ranked by: negative ELBO for VAEs, reconstruction error otherwise. */
-  score: 'recon_error' | 'neg_elbo';
-  /** Suggested threshold: median + k * 1.4826 * MAD of every item's score. */
-  threshold: number;
-  k: number;
-  median: number;
-  mad: number;
-  /** Items scored, and how many of them are above the threshold. */
-  scored: number;
-  aboveThreshold: number;
-  /** The top items, highest score first (images are fetched by item id). */
-  items: OutlierItem[];
-}
+type OutlierItem = OutlierList['items'][number];
 
 /** Items of a run ranked by reconstruction error (VAEs: negative ELBO), with a suggested threshold. */
-export function rankOutliers(db: Db, runId: number, top = 100, k = DEFAULT_OUTLIER_K): OutlierReport {
+export function rankOutliers(db: Db, runId: number, top = 100, k = DEFAULT_OUTLIER_K): OutlierList {
   if (!Number.isInteger(top) || top < 1) throw new UserError(`--top must be a positive whole number, got ${top}`);
   const { n, elbo } = db.prepare('SELECT count(*) AS n, count(neg_elbo) AS elbo FROM scores WHERE run_id = ?').get(runId) as { n: number; elbo: number };
   if (n === 0) throw noScoresError(db, runId);

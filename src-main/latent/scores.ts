@@ -1,17 +1,8 @@
+import type { RunScores } from '../api/contract.ts';
 import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
 
-/** Every scored item of a run, as parallel arrays in item id order (the order projections use). */
-export interface RunScores {
-  runId: number;
-  /** What colours best: negative ELBO when every item has one (VAEs), else reconstruction error. */
-  score: 'recon_error' | 'neg_elbo';
-  itemIds: number[];
-  /** Per-pixel reconstruction MSE. */
-  reconError: number[];
-  /** Negative ELBO (VAEs only), else null. */
-  negElbo: number[] | null;
-}
+export type { RunScores };
 
 /** The error for a run without scores: it does not exist, or has not finished training. */
 export function noScoresError(db: Db, runId: number): UserError {
