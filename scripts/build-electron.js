@@ -22,7 +22,7 @@ const commonJs = {
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
-  // The other import.meta uses (import.meta.resolve in dataset/job-pool.ts, latent/umap-thread.ts) run only from a source checkout.
+  // The other import.meta uses (import.meta.resolve in worker-thread.ts) run only from a source checkout.
   logOverride: { 'empty-import-meta': 'silent' },
   define: { 'import.meta.url': '__latentLabModuleUrl' },
   banner: { js: "const __latentLabModuleUrl = require('node:url').pathToFileURL(__filename).href;" },

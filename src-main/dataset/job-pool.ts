@@ -1,5 +1,6 @@
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-thread.ts';
 import { runJob, type Job, type ResultOf } from './jobs.ts';
 
 /** Runs import jobs with some parallelism; `close` ends any threads it started. */
@@ -24,13 +25,6 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-const fromSource = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(`./job-worker${fromSource ? '.ts' : '.js'}`, import.meta.url).href;
-// A source checkout runs TypeScript through tsx, so the worker registers the same loader before loading its entry.
-const workerBootstrap = fromSource
-  ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl)}); });`
-  : `import(${JSON.stringify(workerUrl)});`;
-
 /** One worker thread per core, each running its jobs one after another. */
 export function workerRunner(threads = defaultParallelism): JobRunner {
   const workers: { worker: Worker; busy: number }[] = [];
@@ -39,7 +33,7 @@ export function workerRunner(threads = defaultParallelism): JobRunner {
   let closed = false;
 
   const start = () => {
-    const worker = new Worker(workerBootstrap, { eval: true });
+    const worker = startWorker(import.meta.url, 'job-worker');
     const slot = { worker, busy: 0 };
     worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
       const job = pending.get(id);

@@ -1,13 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-thread.ts';
 import type { UmapParams, UmapProgress } from './umap.ts';
 import type { UmapJob, UmapMessage } from './umap-worker.ts';
-
-const fromSource = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(`./umap-worker${fromSource ? '.ts' : '.js'}`, import.meta.url).href;
-// As dataset/job-pool.ts: a source checkout runs TypeScript through tsx, so the thread registers the loader first.
-const workerBootstrap = fromSource
-  ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl)}); });`
-  : `import(${JSON.stringify(workerUrl)});`;
 
 export interface UmapThreadOptions {
   onProgress?: UmapProgress;
@@ -25,7 +18,7 @@ export function umap3dInWorker(data: Float32Array, n: number, d: number, params:
   const { onProgress = () => {}, signal } = options;
   if (signal?.aborted) return Promise.reject(signal.reason as Error);
   const job: UmapJob = { data, n, d, params };
-  const worker = new Worker(workerBootstrap, { eval: true, workerData: job });
+  const worker = startWorker(import.meta.url, 'umap-worker', { workerData: job });
   return new Promise<Float32Array>((resolve, reject) => {
     let settled = false;
     const settle = (outcome: () => void) => {
