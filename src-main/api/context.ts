@@ -1,6 +1,6 @@
 import type { ChildLike } from '../engine/launcher.ts';
 import type { Db } from '../store/open.ts';
-import type { HostKind } from './contract.ts';
+import type { HostKind } from '../contract/contract.ts';
 import type { Logger } from './errors.ts';
 import type { EventHub } from './events.ts';
 

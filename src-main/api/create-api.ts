@@ -1,7 +1,7 @@
 import { cacheDirFor } from '../paths.ts';
 import { openStore } from '../store/open.ts';
-import type { ApiInput, ApiOutput, ApiResult } from './contract.ts';
-import { inputSchemas } from './contract.ts';
+import type { ApiInput, ApiOutput, ApiResult } from '../contract/contract.ts';
+import { inputSchemas } from '../contract/contract.ts';
 import type { ApiContext, ApiHost } from './context.ts';
 import { consoleLogger, toErrorBody, type Logger } from './errors.ts';
 import { EventHub } from './events.ts';
@@ -12,7 +12,7 @@ import { latentHandlers } from './handlers/latent.ts';
 import { runHandlers } from './handlers/runs.ts';
 import { trainingHandlers } from './handlers/training.ts';
 import type { Handler, Handlers } from './handlers/types.ts';
-import { isMethodName, type MethodName } from './method-names.ts';
+import { isMethodName, type MethodName } from '../contract/method-names.ts';
 
 /** Every method's implementation; a method missing here is a compile error. */
 export const handlers: Handlers = { ...appHandlers, ...datasetHandlers, ...importHandlers, ...runHandlers, ...trainingHandlers, ...latentHandlers };

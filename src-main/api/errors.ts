@@ -1,6 +1,6 @@
 import { ZodError } from 'zod';
 import { isUserError, UserError } from '../errors.ts';
-import type { ApiErrorBody } from './contract.ts';
+import type { ApiErrorBody } from '../contract/contract.ts';
 
 /** Where failures that are bugs go, with their stacks (never to the client). */
 export type Logger = (message: string, error?: unknown) => void;

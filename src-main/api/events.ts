@@ -1,6 +1,6 @@
-import type { ApiEvent, ApiEvents } from './contract.ts';
+import type { ApiEvent, ApiEvents } from '../contract/contract.ts';
 import type { Logger } from './errors.ts';
-import type { EventName } from './method-names.ts';
+import type { EventName } from '../contract/method-names.ts';
 
 export type EventListener = (event: ApiEvent) => void;
 

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { Images } from '../latent/decode.ts';
 import { toBytes } from '../latent/png.ts';
-import type { DecodedImage } from './contract.ts';
+import type { DecodedImage } from '../contract/contract.ts';
 
 /** Decoded images as PNG data URLs, one per image, at the dataset's size (light compression: about twice as fast, and they only travel to the page). */
 export async function toDataUrls(images: Images): Promise<DecodedImage[]> {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { createApi, type Api } from '../api/create-api.ts';
 import { resolveDbPath } from '../paths.ts';
 import { openStore, type Db } from '../store/open.ts';
 
@@ -29,4 +30,18 @@ export async function withDb<T>(command: Command, use: (db: Db) => T | Promise<T
 /** Prints a value as one line of JSON on stdout (for --json). */
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+/**
+ * Runs `use` against the one typed API (the CLI is a front door like Electron
+ * and serve), closing it afterwards. Errors come back as ApiCallError, which
+ * main() prints with the API's field names translated to flag names.
+ */
+export async function withApi<T>(command: Command, use: (api: Api) => T | Promise<T>): Promise<T> {
+  const api = createApi({ dbPath: dbPathOf(command), host: { kind: 'cli' } });
+  try {
+    return await use(api);
+  } finally {
+    await api.close();
+  }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { ApiCallError } from '../api/create-api.ts';
 import { isUserError } from '../errors.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -47,10 +48,15 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (isUserError(error)) {
-      process.stderr.write(`error: ${error.message}\n`);
+    if (isUserError(error) || (error instanceof ApiCallError && error.code !== 'internal')) {
+      process.stderr.write(`error: ${flagNames(error.message)}\n`);
       return 1;
     }
     throw error;
   }
+}
+
+/** API field paths in validation messages ("config.pretrainEpochs: ...") as the CLI flags that set them ("--pretrain-epochs: ..."). */
+export function flagNames(message: string): string {
+  return message.replace(/(^|; |Invalid input: )(?:config\.)?([a-z][A-Za-z]*)(?=: )/g, (_m, lead: string, field: string) => `${lead}--${field.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`);
 }

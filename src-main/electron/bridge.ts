@@ -1,5 +1,5 @@
-import type { ApiEvent, LatentLabBridge } from '../api/contract.ts';
-import { methodNames } from '../api/method-names.ts';
+import type { ApiEvent, LatentLabBridge } from '../contract/contract.ts';
+import { methodNames } from '../contract/method-names.ts';
 import { callChannel, eventChannel } from './app-origin.ts';
 import type { ElectronPreload } from './electron-types.ts';
 

@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import type { Api } from '../api/create-api.ts';
-import type { ApiResult } from '../api/contract.ts';
-import { methodNames } from '../api/method-names.ts';
+import type { ApiResult } from '../contract/contract.ts';
+import { methodNames } from '../contract/method-names.ts';
 import { callChannel, isAppUrl } from './app-origin.ts';
 
 /**

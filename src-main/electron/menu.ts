@@ -1,5 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import type { ApiEvents } from '../api/contract.ts';
+import type { ApiEvents } from '../contract/contract.ts';
 
 type MenuAction = ApiEvents['menu']['action'];
 

@@ -1,4 +1,4 @@
-import type { RunStatus } from '../api/contract.ts';
+import type { RunStatus } from '../contract/contract.ts';
 import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
 import type { TrainConfig } from './config.ts';

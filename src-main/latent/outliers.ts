@@ -1,4 +1,4 @@
-import type { OutlierList } from '../api/contract.ts';
+import type { OutlierList } from '../contract/contract.ts';
 import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
 import { DEFAULT_OUTLIER_K, robustThreshold } from './robust.ts';

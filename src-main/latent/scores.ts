@@ -1,4 +1,4 @@
-import type { RunScores } from '../api/contract.ts';
+import type { RunScores } from '../contract/contract.ts';
 import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiErrorBody } from '../api/contract.ts';
+import type { ApiErrorBody } from '../contract/contract.ts';
 
 export class HttpError extends Error {
   constructor(

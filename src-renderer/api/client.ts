@@ -7,7 +7,7 @@
  *   const datasets = await api.listDatasets();
  *   const stop = onEvent('train.progress', (p) => ...);
  */
-import type { LatentLabBridge } from '../../src-main/api/contract.ts';
+import type { LatentLabBridge } from '../../src-main/contract/contract.ts';
 import { createClient } from './create-client.ts';
 import { electronTransport, httpTransport, type OpenSocket } from './transport.ts';
 

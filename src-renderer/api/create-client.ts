@@ -1,5 +1,5 @@
-import type { ApiEvent, ApiEvents, ApiInput, ApiOutput } from '../../src-main/api/contract.ts';
-import { methodNames, type EventName, type MethodName } from '../../src-main/api/method-names.ts';
+import type { ApiEvent, ApiEvents, ApiInput, ApiOutput } from '../../src-main/contract/contract.ts';
+import { methodNames, type EventName, type MethodName } from '../../src-main/contract/method-names.ts';
 import type { Transport } from './transport.ts';
 
 /** A failed call: `code` is stable (invalid_input, not_found, busy, unsupported, internal, network...), `message` is for people. */

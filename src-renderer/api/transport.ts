@@ -1,5 +1,5 @@
-import type { ApiEvent, ApiResult, LatentLabBridge } from '../../src-main/api/contract.ts';
-import type { MethodName } from '../../src-main/api/method-names.ts';
+import type { ApiEvent, ApiResult, LatentLabBridge } from '../../src-main/contract/contract.ts';
+import type { MethodName } from '../../src-main/contract/method-names.ts';
 
 /** How the client reaches the API: Electron's preload bridge, or HTTP + WebSocket. Free of DOM types, so Node tests use it too. */
 export interface Transport {

@@ -1,4 +1,4 @@
-import type { AtlasLayout, ItemRow, Projection } from '../../src-main/api/contract.ts';
+import type { AtlasLayout, ItemRow, Projection } from '../../src-main/contract/contract.ts';
 import { api, atlasUrl } from '../api/client.ts';
 import type { ThumbnailSource } from './thumbnail-slots.ts';
 

@@ -1,5 +1,5 @@
 import { reactive } from 'vue';
-import type { AppInfo, DatasetSummary, RunSummary } from '../../src-main/api/contract.ts';
+import type { AppInfo, DatasetSummary, RunSummary } from '../../src-main/contract/contract.ts';
 import { api, onEvent } from '../api/client.ts';
 import { errorMessage } from './errors.ts';
 

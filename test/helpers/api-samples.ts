@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { ApiInput } from '../../src-main/api/contract.ts';
-import type { MethodName } from '../../src-main/api/method-names.ts';
+import type { ApiInput } from '../../src-main/contract/contract.ts';
+import type { MethodName } from '../../src-main/contract/method-names.ts';
 import { PixelCache, pixelCachePath } from '../../src-main/dataset/pixel-cache.ts';
 import { cacheDirFor } from '../../src-main/paths.ts';
 import { openStore } from '../../src-main/store/open.ts';

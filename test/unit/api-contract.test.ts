@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
-import { inputSchemas } from '../../src-main/api/contract.ts';
+import { inputSchemas } from '../../src-main/contract/contract.ts';
 import { toErrorBody } from '../../src-main/api/errors.ts';
-import { eventNames, methodNames } from '../../src-main/api/method-names.ts';
+import { eventNames, methodNames } from '../../src-main/contract/method-names.ts';
 import { UserError } from '../../src-main/errors.ts';
 import { hostAllowed } from '../../src-main/server/request-guard.ts';
 import { tokensEqual } from '../../src-main/server/token.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { ApiEvent } from '../../src-main/api/contract.ts';
+import type { ApiEvent } from '../../src-main/contract/contract.ts';
 import { createApi, type Api } from '../../src-main/api/create-api.ts';
 import { cachedAttributeVector } from '../../src-main/api/attribute-cache.ts';
 import { loadRunCodes } from '../../src-main/latent/codes.ts';

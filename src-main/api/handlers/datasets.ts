@@ -1,6 +1,6 @@
 import { getDataset, listDatasets, type DatasetInfo } from '../../dataset/queries.ts';
 import type { Db } from '../../store/open.ts';
-import type { DatasetDetail, DatasetSummary, ItemRow } from '../contract.ts';
+import type { DatasetDetail, DatasetSummary, ItemRow } from '../../contract/contract.ts';
 import { notFound } from '../errors.ts';
 import type { Handlers } from './types.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ATLAS_TILES, atlasLayout } from '../../dataset/atlas.ts';
 import { writeDemoFolder } from '../../dataset/demo.ts';
 import { importFolder, type ImportProgress } from '../../dataset/import.ts';
-import type { ApiEvents, JobStarted } from '../contract.ts';
+import type { ApiEvents, JobStarted } from '../../contract/contract.ts';
 import type { ApiContext } from '../context.ts';
 import { notFound, toErrorBody } from '../errors.ts';
 import type { Handlers } from './types.ts';

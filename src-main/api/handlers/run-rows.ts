@@ -1,6 +1,6 @@
 import { lastMetrics, type MetricsRow } from '../../engine/runs.ts';
 import type { Db } from '../../store/open.ts';
-import type { EpochMetrics, RunDetail, RunStatus, RunSummary } from '../contract.ts';
+import type { EpochMetrics, RunDetail, RunStatus, RunSummary } from '../../contract/contract.ts';
 import { notFound } from '../errors.ts';
 
 interface RunRow {
