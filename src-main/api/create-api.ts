@@ -1,3 +1,4 @@
+import { ApiCallError } from '../errors.ts';
 import { cacheDirFor } from '../paths.ts';
 import { openStore } from '../store/open.ts';
 import type { ApiInput, ApiOutput, ApiResult } from '../contract/contract.ts';
@@ -33,16 +34,6 @@ export interface Api {
   readonly context: ApiContext;
   /** Stops background work and closes the database. */
   close(): Promise<void>;
-}
-
-export class ApiCallError extends Error {
-  override name = 'ApiCallError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export function createApi(options: ApiOptions): Api {

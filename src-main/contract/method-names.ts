@@ -13,6 +13,7 @@ export const methodNames = [
   'getDataset',
   'listItems',
   'getAtlas',
+  'lookupItems',
   'startImport',
   'cancelImport',
   'startDemo',
