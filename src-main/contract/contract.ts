@@ -226,7 +226,25 @@ export interface ImportSummary {
   size: number;
   channels: 1 | 3;
   fit: 'cover' | 'contain';
+  /** What transparency was composited onto: #rrggbb, or auto (per image, by contrast with its content). */
+  background: string;
+  /** What the import changed, counted over the dataset's items (items imported before Latent Lab recorded this count in none). */
+  changes: ImportChanges;
   seconds: number;
+}
+
+export interface ImportChanges {
+  /** Items with transparent pixels, composited onto a matte; mattes counts them by colour (#rrggbb). */
+  transparent: number;
+  mattes: Record<string, number>;
+  /** Smaller than the stored size, so scaled up. */
+  upscaled: number;
+  /** Not square, so --fit cover cut part away. */
+  cropped: number;
+  /** Colour content stored as grayscale (--channels 1). */
+  fromColour: number;
+  /** Items by file format (png, jpeg, svg...). */
+  formats: Record<string, number>;
 }
 
 export interface JobStarted {

@@ -11,6 +11,8 @@ export interface ImageHeader {
   colourChannels: 1 | 3;
   /** EXIF orientation 1..8 (1 when absent). */
   orientation: number;
+  /** As sharp names formats: png, jpeg, ... */
+  format: string;
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -20,7 +22,7 @@ function pngHeader(b: Uint8Array, view: DataView): ImageHeader | null {
   if (String.fromCharCode(b[12], b[13], b[14], b[15]) !== 'IHDR') return null;
   const colourType = b[25];
   // 0 gray, 4 gray+alpha; 2 RGB, 6 RGBA, 3 palette (treated as colour)
-  return { width: view.getUint32(16), height: view.getUint32(20), colourChannels: colourType === 0 || colourType === 4 ? 1 : 3, orientation: 1 };
+  return { width: view.getUint32(16), height: view.getUint32(20), colourChannels: colourType === 0 || colourType === 4 ? 1 : 3, orientation: 1, format: 'png' };
 }
 
 function exifOrientation(view: DataView, start: number, end: number): number {
@@ -59,7 +61,7 @@ function jpegHeader(b: Uint8Array, view: DataView): ImageHeader | null {
     if (isSof) {
       if (at + 10 > b.length) return null;
       const components = b[at + 9];
-      return { height: view.getUint16(at + 5), width: view.getUint16(at + 7), colourChannels: components === 1 ? 1 : 3, orientation };
+      return { height: view.getUint16(at + 5), width: view.getUint16(at + 7), colourChannels: components === 1 ? 1 : 3, orientation, format: 'jpeg' };
     }
     if (marker === 0xe1) orientation = exifOrientation(view, at + 4, Math.min(b.length, at + 2 + length));
     if (marker === 0xda) return null;
