@@ -57,6 +57,14 @@ export function deleteDatasetRows(db: Db, datasetId: number): { items: number; r
 
 /** Cheap fingerprints of the datasets and runs tables, to notice changes made by other connections. */
 export function tableFingerprints(db: Db): { datasets: string; runs: string } {
-  const of = (table: string) => JSON.stringify(db.prepare(`SELECT count(*), max(id), max(updated_at) FROM ${table}`).raw().get());
-  return { datasets: of('datasets'), runs: of('runs') };
+  return {
+    datasets: JSON.stringify(db.prepare('SELECT count(*), max(id), max(updated_at) FROM datasets').raw().get()),
+    // epochs_done moves on every epoch, which does not touch updated_at
+    runs: JSON.stringify(db.prepare('SELECT count(*), max(id), max(updated_at), sum(epochs_done) FROM runs').raw().get()),
+  };
+}
+
+/** SQLite's counter of commits made by other connections (PRAGMA data_version). */
+export function dataVersion(db: Db): number {
+  return db.pragma('data_version', { simple: true }) as number;
 }

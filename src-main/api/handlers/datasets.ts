@@ -1,12 +1,16 @@
+import { deleteDataset } from '../../dataset/delete.ts';
 import { getDataset, listDatasets, type DatasetInfo } from '../../dataset/queries.ts';
+import { markInterruptedRuns } from '../../engine/runs.ts';
+import { importChangeCounts, itemChangeSql } from '../../store/items.ts';
 import type { Db } from '../../store/open.ts';
 import type { DatasetDetail, DatasetSummary, ItemRow } from '../../contract/contract.ts';
+import { UserError } from '../../errors.ts';
 import { notFound } from '../errors.ts';
 import type { Handlers } from './types.ts';
 
 function toSummary(info: DatasetInfo): DatasetSummary {
-  const { id, name, root, size, channels, fit, items, missing, attributes, createdAt, updatedAt } = info;
-  return { id, name, root, size, channels, fit, items, missing, attributes, createdAt, updatedAt };
+  const { id, name, root, size, channels, fit, background, items, missing, attributes, createdAt, updatedAt } = info;
+  return { id, name, root, size, channels, fit, background, items, missing, attributes, createdAt, updatedAt };
 }
 
 function datasetDetail(db: Db, datasetId: number): DatasetDetail {
@@ -15,12 +19,16 @@ function datasetDetail(db: Db, datasetId: number): DatasetDetail {
   const labels = db
     .prepare("SELECT label, count(*) AS count FROM items WHERE dataset_id = ? AND status = 'ok' GROUP BY label ORDER BY label")
     .all(datasetId) as { label: string | null; count: number }[];
-  return { ...toSummary(info), labels, splits: { train: info.train, val: info.val } };
+  return { ...toSummary(info), labels, splits: { train: info.train, val: info.val }, changes: importChangeCounts(db, datasetId) };
 }
 
-interface ItemDbRow extends Omit<ItemRow, 'attributes'> {
+interface ItemDbRow extends Omit<ItemRow, 'attributes' | 'upscaled' | 'fromColour'> {
   attributes: string | null;
+  upscaled: number | null;
+  fromColour: number | null;
 }
+
+const flag = (value: number | null) => (value === null ? null : value === 1);
 
 /** Datasets and their items, read from the store. */
 export const datasetHandlers = {
@@ -38,12 +46,31 @@ export const datasetHandlers = {
     else if (input.label !== undefined) add('label = ?', input.label);
     if (input.split) add('split = ?', input.split);
     if (input.search) add('instr(lower(path), lower(?)) > 0', input.search);
+    if (input.changed) add(itemChangeSql[input.changed]);
     const filter = where.join(' AND ');
     const total = (ctx.db.prepare(`SELECT count(*) AS n FROM items WHERE ${filter}`).get(...params) as { n: number }).n;
     const rows = ctx.db
-      .prepare(`SELECT id, path, label, attributes, split, width, height, status, cache_index AS slot FROM items WHERE ${filter} ORDER BY id LIMIT ? OFFSET ?`)
+      .prepare(
+        `SELECT id, path, label, attributes, split, width, height, status, cache_index AS slot,
+                format, upscaled, cropped, from_colour AS fromColour, matte
+         FROM items WHERE ${filter} ORDER BY id LIMIT ? OFFSET ?`,
+      )
       .all(...params, input.limit, input.offset) as ItemDbRow[];
-    const items = rows.map((row) => ({ ...row, attributes: row.attributes === null ? null : (JSON.parse(row.attributes) as Record<string, number>) }));
+    const items = rows.map((row) => ({
+      ...row,
+      attributes: row.attributes === null ? null : (JSON.parse(row.attributes) as Record<string, number>),
+      upscaled: flag(row.upscaled),
+      fromColour: flag(row.fromColour),
+    }));
     return { total, items };
+  },
+  deleteDataset: (input, ctx) => {
+    // a run left 'running' by a trainer that died does not block deletion
+    markInterruptedRuns(ctx.db);
+    const trainingHere = [...ctx.trainings.keys()].filter((runId) => ctx.db.prepare('SELECT 1 FROM runs WHERE id = ? AND dataset_id = ?').get(runId, input.datasetId));
+    if (trainingHere.length > 0) throw new UserError(`Run ${trainingHere.join(', ')} of dataset ${input.datasetId} is training; stop it before deleting the dataset.`, 'busy');
+    const deleted = deleteDataset(ctx.db, ctx.cacheDir, input.datasetId);
+    ctx.storeWatch.check();
+    return { deleted: true as const, ...deleted };
   },
 } satisfies Partial<Handlers>;
