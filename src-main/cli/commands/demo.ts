@@ -22,7 +22,7 @@ export function register(program: Command): void {
       const dir = path.resolve(options.out ?? path.join(cacheDirFor(dbPath), 'demo-faces'));
       if (!options.json) process.stderr.write(`drawing ${options.count} faces into ${dir}\n`);
       await writeDemoFolder(dir, Number(options.count));
-      const summary = await runImportCommand({ dbPath, folder: dir, name: path.basename(dir), channels: 3 }, Boolean(options.json));
+      const summary = await runImportCommand(command, { folder: dir, name: path.basename(dir), channels: 3 }, Boolean(options.json));
       if (!summary) return;
       if (options.json) printJson({ ...summary, folder: dir });
       else printSummary(summary);
