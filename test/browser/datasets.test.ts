@@ -10,6 +10,9 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
+import { PixelCache, pixelCachePath } from '../../src-main/dataset/pixel-cache.ts';
+import { cacheDirFor } from '../../src-main/paths.ts';
+import { openStore } from '../../src-main/store/open.ts';
 import { launchChromium, screenshotDir, startServe, type Served } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -90,5 +93,36 @@ test('CLI imports appear live; the import changes are shown and filter the grid;
 
   const list = runCli(['--db', dbPath, 'datasets', '--json']);
   assert.deepEqual((JSON.parse(list.stdout) as { name: string }[]).map((d) => d.name), ['glyphs']);
+  assert.deepEqual(pageErrors, []);
+});
+
+/** A dataset and a trained run where half the items have one identical code, written by another connection. */
+function writeDegenerateRun(): void {
+  const db = openStore(dbPath);
+  const datasetId = Number(db.prepare("INSERT INTO datasets (name, root, size, channels, fit) VALUES ('flattened', '/flattened', 8, 1, 'cover')").run().lastInsertRowid);
+  const runId = Number(db.prepare("INSERT INTO runs (dataset_id, model, config, status, epochs_done) VALUES (?, 'ae', '{\"model\":\"ae\",\"latent\":4}', 'completed', 1)").run(datasetId).lastInsertRowid);
+  const cache = PixelCache.open(pixelCachePath(cacheDirFor(dbPath), datasetId), { size: 8, channels: 1 });
+  const item = db.prepare("INSERT INTO items (dataset_id, path, label, split, hash, width, height, cache_index) VALUES (?, ?, ?, 'train', 'h', 8, 8, ?)");
+  const embed = db.prepare('INSERT INTO embeddings (run_id, item_id, code) VALUES (?, ?, ?)');
+  db.transaction(() => {
+    for (let i = 0; i < 100; i++) {
+      cache.write(i, new Uint8Array(64).fill(i < 50 ? 0 : i * 2));
+      const id = Number(item.run(datasetId, `i${i}.png`, i % 2 ? 'a' : 'b', i).lastInsertRowid);
+      const code = i < 50 ? [1, 1, 1, 1] : [Math.sin(i), Math.cos(i), i / 100, Math.sin(i * 3)];
+      embed.run(runId, id, Buffer.from(new Float32Array(code).buffer));
+    }
+  })();
+  cache.close();
+  db.close();
+}
+
+test('Explore warns when many items share one code', { timeout: 60_000 }, async () => {
+  writeDegenerateRun();
+  await page.locator('[data-test=sidebar-dataset]').filter({ hasText: 'flattened' }).click();
+  await page.locator('[data-tab=explore]').click();
+  const warning = page.locator('[data-test=shared-codes]');
+  await warning.waitFor();
+  assert.match(await warning.innerText(), /50% of the items share their code exactly with another \(largest group 50\)/);
+  await page.screenshot({ path: path.join(screenshotDir(), 'explore-shared-codes.png') });
   assert.deepEqual(pageErrors, []);
 });
