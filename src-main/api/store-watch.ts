@@ -26,6 +26,8 @@ export function watchStore(db: Db, events: EventHub, options: { poll: boolean })
   let fingerprints = tableFingerprints(db);
   let version = dataVersion(db);
   const check = () => {
+    // background work (an import, a trainer) may end after the API closed
+    if (!db.open) return;
     const now = tableFingerprints(db);
     if (now.datasets !== fingerprints.datasets) events.emit('datasets.changed', {});
     if (now.runs !== fingerprints.runs) events.emit('runs.changed', {});
