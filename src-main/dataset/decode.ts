@@ -59,14 +59,17 @@ export async function decodeImage(bytes: Uint8Array, shape: DecodeShape): Promis
   // an SVG is rasterised at the resolution that makes it the stored size, instead of drawn at 72 dpi and scaled
   const density = vector ? Math.min(100_000, Math.max(1, 72 * scale)) : undefined;
 
+  // opaque gray stays one channel (the common case of scans and Fashion-MNIST, three times less to convert);
+  // everything else comes as sRGB, with alpha when the file has it (libvips' b-w would drop alpha)
+  const grayOpaque = header.colourChannels === 1 && !header.alpha && shape.channels === 1;
   const image = sharp(bytes, { failOn: 'truncated', ...(density ? { density } : {}) });
   const { data, info } = await (header.orientation > 1 ? image.rotate() : image)
     .resize(shape.size, shape.size, { fit: shape.fit === 'cover' ? 'cover' : 'inside', position: 'centre' })
-    .toColourspace('srgb')
+    .toColourspace(grayOpaque ? 'b-w' : 'srgb')
     .raw()
     .toBuffer({ resolveWithObject: true });
-  if (info.channels < 3 || (shape.fit === 'cover' && (info.width !== shape.size || info.height !== shape.size))) {
-    throw new Error(`decoder returned ${info.width}x${info.height}x${info.channels}, expected ${shape.size}x${shape.size} sRGB`);
+  if (info.channels !== (grayOpaque ? 1 : 3) + (info.channels === 4 ? 1 : 0) || (shape.fit === 'cover' && (info.width !== shape.size || info.height !== shape.size))) {
+    throw new Error(`decoder returned ${info.width}x${info.height}x${info.channels}, expected ${shape.size}x${shape.size} ${grayOpaque ? 'gray' : 'sRGB'}`);
   }
   const square = toSquare(new Uint8Array(data.buffer, data.byteOffset, data.length), info, shape);
   return {
@@ -83,7 +86,7 @@ export async function decodeImage(bytes: Uint8Array, shape: DecodeShape): Promis
 }
 
 /**
- * sRGB(A) pixels (w x h, at most size x size) to the stored square: alpha
+ * Gray, sRGB or sRGBA pixels (w x h, at most size x size) to the stored square: alpha
  * composited onto the matte, colour reduced to luma when one channel is
  * stored, centred on a canvas of the matte colour (padding for contain).
  */
@@ -96,8 +99,8 @@ function toSquare(data: Uint8Array, info: { width: number; height: number; chann
   let colour = false;
   if (alpha) for (let p = 0; p < pixelCount && !translucent; p++) translucent = data[p * 4 + 3] < 255;
   const matte = translucent ? chooseMatte(data, pixelCount, shape.background) : null;
-  const fast = !translucent && channels === 3 && inChannels === 3 && info.width === size && info.height === size;
-  if (fast) return { pixels: data, matte, colour: true };
+  const fast = !translucent && inChannels === channels && info.width === size && info.height === size;
+  if (fast) return { pixels: data, matte, colour: channels === 3 };
 
   const [mr, mg, mb] = rgbOf(matte ?? (shape.background === 'auto' ? '#ffffff' : shape.background));
   const pixels = new Uint8Array(size * size * channels);
@@ -110,8 +113,8 @@ function toSquare(data: Uint8Array, info: { width: number; height: number; chann
       const at = (y * info.width + x) * inChannels;
       const a = alpha ? data[at + 3] / 255 : 1;
       const r = data[at] * a + mr * (1 - a);
-      const g = data[at + 1] * a + mg * (1 - a);
-      const b = data[at + 2] * a + mb * (1 - a);
+      const g = inChannels === 1 ? r : data[at + 1] * a + mg * (1 - a);
+      const b = inChannels === 1 ? r : data[at + 2] * a + mb * (1 - a);
       const out = ((top + y) * size + left + x) * channels;
       if (channels === 3) {
         pixels[out] = Math.round(r);
@@ -146,6 +149,7 @@ function headerFrom(meta: sharp.Metadata): ImageHeader {
     colourChannels: (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1 ? 1 : 3,
     orientation: meta.orientation ?? 1,
     format: meta.format ?? 'unknown',
+    alpha: meta.hasAlpha ?? false,
   };
 }
 
