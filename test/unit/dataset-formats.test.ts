@@ -126,7 +126,7 @@ test('--background black, gray, #rrggbb and auto: the matte is the one asked for
   await assert.rejects(importAndRead(root, { background: 'purple' }), /--background must be white, black, gray, auto or a colour as #rrggbb, not "purple"/);
 });
 
-test('a CMYK JPEG comes out in the right colours and an EXIF-rotated JPEG the right way up', async () => {
+test('a CMYK JPEG comes out in the right colours, an EXIF-rotated JPEG the right way up, an animated GIF as its first frame', async () => {
   const root = path.join(tempDir(), 'jpegs');
   await write(root, 'cmyk.jpg', sharp({ create: { width: S, height: S, channels: 3, background: '#d02020' } }).toColourspace('cmyk').jpeg({ quality: 95 }));
   assert.equal((await sharp(path.join(root, 'cmyk.jpg')).metadata()).space, 'cmyk');
@@ -136,7 +136,14 @@ test('a CMYK JPEG comes out in the right colours and an EXIF-rotated JPEG the ri
   await write(root, 'rotated.jpg', sharp(wide, { raw: { width: S, height: S / 2, channels: 3 } }).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }));
   assert.equal((await sharp(path.join(root, 'rotated.jpg')).metadata()).orientation, 6);
 
+  // an animated GIF: a light first frame, a dark second one
+  const frames = Buffer.alloc(S * S * 2 * 3);
+  frames.fill(200, 0, S * S * 3).fill(30, S * S * 3);
+  await write(root, 'animated.gif', sharp(frames, { raw: { width: S, height: S * 2, channels: 3, pageHeight: S } }).gif());
+  assert.equal((await sharp(path.join(root, 'animated.gif')).metadata()).pages, 2);
+
   const { items } = await importAndRead(root, { fit: 'contain', background: 'black' });
+  near(at(items.get('animated.gif')!, 8, 8), [200, 200, 200], 4, 'an animated GIF gives its first frame');
   near(at(items.get('cmyk.jpg')!, 8, 8), [0xd0, 0x20, 0x20], 30, 'CMYK red is red in sRGB');
   const rotated = items.get('rotated.jpg')!;
   assert.deepEqual([rotated.width, rotated.height], [S / 2, S], 'the recorded size is the upright one');
