@@ -3,6 +3,7 @@ import type { Db } from '../store/open.ts';
 import type { HostKind } from '../contract/contract.ts';
 import type { Logger } from './errors.ts';
 import type { EventHub } from './events.ts';
+import type { StoreWatch } from './store-watch.ts';
 
 /** What differs between front doors: who is hosting, and the native pieces only Electron has. */
 export interface ApiHost {
@@ -26,6 +27,8 @@ export interface ApiContext {
   cacheDir: string;
   db: Db;
   events: EventHub;
+  /** Announces changes to datasets and runs (datasets.changed, runs.changed); handlers call check() after writing. */
+  storeWatch: StoreWatch;
   host: ApiHost;
   log: Logger;
   imports: Map<string, AbortController>;

@@ -6,6 +6,7 @@ import { inputSchemas } from '../contract/contract.ts';
 import type { ApiContext, ApiHost } from './context.ts';
 import { consoleLogger, toErrorBody, type Logger } from './errors.ts';
 import { EventHub } from './events.ts';
+import { watchStore } from './store-watch.ts';
 import { appHandlers } from './handlers/app.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
 import { importHandlers } from './handlers/imports.ts';
@@ -39,11 +40,14 @@ export interface Api {
 export function createApi(options: ApiOptions): Api {
   const log = options.log ?? consoleLogger;
   const events = new EventHub(log);
+  const db = openStore(options.dbPath);
   const context: ApiContext = {
     dbPath: options.dbPath,
     cacheDir: cacheDirFor(options.dbPath),
-    db: openStore(options.dbPath),
+    db,
     events,
+    // a CLI command's API lives for one command: only windows and servers need to hear other processes
+    storeWatch: watchStore(db, events, { poll: options.host.kind !== 'cli' }),
     host: options.host,
     log,
     imports: new Map(),
@@ -77,6 +81,7 @@ export function createApi(options: ApiOptions): Api {
       const trainings = [...context.trainings.values()];
       for (const training of trainings) training.stop();
       await Promise.allSettled(trainings.map((training) => training.done));
+      context.storeWatch.stop();
       context.db.close();
     },
   };

@@ -11,6 +11,8 @@ const id = z.number().int().positive();
 const itemId = id.describe('item id');
 const runId = id.describe('run id');
 const code = z.array(z.number().finite()).min(1).max(4096);
+/** Side of the stored square images when an import does not say. */
+export const DEFAULT_IMPORT_SIZE = 64;
 const csvKind = z.enum(['embeddings', 'outliers']);
 
 export const trainConfigSchema = z.strictObject({
@@ -50,6 +52,8 @@ export const inputSchemas = {
     label: z.string().nullable().optional(),
     split: z.enum(['train', 'val']).optional(),
     search: z.string().max(500).optional(),
+    /** Only items the import changed this way. */
+    changed: z.enum(['upscaled', 'cropped', 'fromColour', 'transparent']).optional(),
   }),
   getAtlas: z.strictObject({ datasetId: id }),
   /** Items of a run's dataset by id or by path relative to the dataset folder (the CLI's ITEM arguments). */
@@ -60,10 +64,13 @@ export const inputSchemas = {
     size: z.number().int().min(8).max(512).optional(),
     channels: z.union([z.literal(1), z.literal(3), z.literal('auto')]).optional(),
     fit: z.enum(['cover', 'contain']).optional(),
+    /** white, black, gray, auto or #rrggbb: what transparent pixels are composited onto. */
+    background: z.string().regex(/^(white|black|gr[ae]y|auto|#[0-9a-fA-F]{6})$/, 'use white, black, gray, auto or a colour as #rrggbb').optional(),
     attributes: z.string().min(1).optional(),
   }),
   cancelImport: z.strictObject({ jobId: z.string().min(1) }),
   startDemo: z.strictObject({ count: z.number().int().min(3).max(200_000).default(2000) }),
+  deleteDataset: z.strictObject({ datasetId: id }),
 
   listModels: z.strictObject({}),
   listRuns: z.strictObject({ datasetId: id.optional() }),
@@ -159,6 +166,8 @@ export interface DatasetSummary {
   size: number;
   channels: 1 | 3;
   fit: 'cover' | 'contain';
+  /** What transparency was composited onto: #rrggbb, or auto. */
+  background: string;
   items: number;
   missing: number;
   attributes: string[];
@@ -169,6 +178,8 @@ export interface DatasetSummary {
 export interface DatasetDetail extends DatasetSummary {
   labels: { label: string | null; count: number }[];
   splits: { train: number; val: number };
+  /** What the import changed, over the items present. */
+  changes: ImportChanges;
 }
 
 export interface ItemRow {
@@ -182,6 +193,14 @@ export interface ItemRow {
   status: 'ok' | 'missing';
   /** Its slot in the thumbnail atlases (see AtlasLayout). */
   slot: number;
+  /** What the import did to it; null for items imported before Latent Lab recorded this. */
+  format: string | null;
+  upscaled: boolean | null;
+  /** Fraction of the original's area cut away. */
+  cropped: number | null;
+  fromColour: boolean | null;
+  /** #rrggbb its transparent pixels were composited onto; null when opaque (or not recorded). */
+  matte: string | null;
 }
 
 export interface ItemPage {
@@ -233,7 +252,25 @@ export interface ImportSummary {
   size: number;
   channels: 1 | 3;
   fit: 'cover' | 'contain';
+  /** What transparency was composited onto: #rrggbb, or auto (per image, by contrast with its content). */
+  background: string;
+  /** What the import changed, counted over the dataset's items (items imported before Latent Lab recorded this count in none). */
+  changes: ImportChanges;
   seconds: number;
+}
+
+export interface ImportChanges {
+  /** Items with transparent pixels, composited onto a matte; mattes counts them by colour (#rrggbb). */
+  transparent: number;
+  mattes: Record<string, number>;
+  /** Smaller than the stored size, so scaled up. */
+  upscaled: number;
+  /** Not square, so --fit cover cut part away. */
+  cropped: number;
+  /** Colour content stored as grayscale (--channels 1). */
+  fromColour: number;
+  /** Items by file format (png, jpeg, svg...). */
+  formats: Record<string, number>;
 }
 
 export interface JobStarted {
@@ -293,6 +330,12 @@ export interface Projection {
   itemIds: number[];
   /** x, y, z per item, parallel to itemIds. */
   coords: number[];
+  /**
+   * Items whose code is exactly another item's (they share one spot), and the
+   * largest such group. Many means degenerate input, such as images that
+   * became identical on import.
+   */
+  sharedCodes: { items: number; largestGroup: number };
 }
 
 export interface Neighbour {
@@ -393,6 +436,7 @@ export interface ApiOutputs {
   startImport: JobStarted;
   cancelImport: { cancelled: boolean };
   startDemo: JobStarted;
+  deleteDataset: { deleted: true; items: number; runs: number; files: number };
   listModels: ModelInfo[];
   listRuns: RunSummary[];
   getRun: RunDetail;
@@ -434,6 +478,10 @@ export interface ApiEvents {
   'import.progress': { jobId: string; phase: 'draw' | 'scan' | 'decode' | 'atlas'; done: number; total: number; ratePerSecond: number | null; etaSeconds: number | null };
   'import.finished': { jobId: string; summary: ImportSummary };
   'import.failed': { jobId: string; error: ApiErrorBody };
+  /** A dataset was added, re-imported or deleted, here or by another process (a CLI import). */
+  'datasets.changed': Record<string, never>;
+  /** A run was added, renamed, deleted, or changed status or epoch, here or by another process. */
+  'runs.changed': Record<string, never>;
   'train.progress': {
     runId: number;
     epoch: number;

@@ -17,6 +17,7 @@ export const methodNames = [
   'startImport',
   'cancelImport',
   'startDemo',
+  'deleteDataset',
   // runs and training
   'listModels',
   'listRuns',
@@ -45,7 +46,18 @@ export const methodNames = [
 
 export type MethodName = (typeof methodNames)[number];
 
-export const eventNames = ['import.progress', 'import.finished', 'import.failed', 'train.progress', 'train.epoch', 'run.status', 'project.progress', 'menu'] as const;
+export const eventNames = [
+  'import.progress',
+  'import.finished',
+  'import.failed',
+  'datasets.changed',
+  'runs.changed',
+  'train.progress',
+  'train.epoch',
+  'run.status',
+  'project.progress',
+  'menu',
+] as const;
 
 export type EventName = (typeof eventNames)[number];
 

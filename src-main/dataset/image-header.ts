@@ -11,6 +11,10 @@ export interface ImageHeader {
   colourChannels: 1 | 3;
   /** EXIF orientation 1..8 (1 when absent). */
   orientation: number;
+  /** As sharp names formats: png, jpeg, ... */
+  format: string;
+  /** The file can hold transparency (an alpha channel, or a PNG tRNS chunk). */
+  alpha: boolean;
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -20,7 +24,18 @@ function pngHeader(b: Uint8Array, view: DataView): ImageHeader | null {
   if (String.fromCharCode(b[12], b[13], b[14], b[15]) !== 'IHDR') return null;
   const colourType = b[25];
   // 0 gray, 4 gray+alpha; 2 RGB, 6 RGBA, 3 palette (treated as colour)
-  return { width: view.getUint32(16), height: view.getUint32(20), colourChannels: colourType === 0 || colourType === 4 ? 1 : 3, orientation: 1 };
+  const alpha = colourType === 4 || colourType === 6 || hasPngChunkBeforeData(b, view, 'tRNS');
+  return { width: view.getUint32(16), height: view.getUint32(20), colourChannels: colourType === 0 || colourType === 4 ? 1 : 3, orientation: 1, format: 'png', alpha };
+}
+
+/** Walks the chunks after IHDR up to the first IDAT (ancillary chunks such as tRNS must come before it). */
+function hasPngChunkBeforeData(b: Uint8Array, view: DataView, type: string): boolean {
+  for (let at = 8; at + 8 <= b.length; at += 12 + view.getUint32(at)) {
+    const name = String.fromCharCode(b[at + 4], b[at + 5], b[at + 6], b[at + 7]);
+    if (name === type) return true;
+    if (name === 'IDAT') return false;
+  }
+  return false;
 }
 
 function exifOrientation(view: DataView, start: number, end: number): number {
@@ -59,7 +74,7 @@ function jpegHeader(b: Uint8Array, view: DataView): ImageHeader | null {
     if (isSof) {
       if (at + 10 > b.length) return null;
       const components = b[at + 9];
-      return { height: view.getUint16(at + 5), width: view.getUint16(at + 7), colourChannels: components === 1 ? 1 : 3, orientation };
+      return { height: view.getUint16(at + 5), width: view.getUint16(at + 7), colourChannels: components === 1 ? 1 : 3, orientation, format: 'jpeg', alpha: false };
     }
     if (marker === 0xe1) orientation = exifOrientation(view, at + 4, Math.min(b.length, at + 2 + length));
     if (marker === 0xda) return null;

@@ -10,9 +10,24 @@ import { processAlive } from '../process-alive.ts';
  * process that no longer runs (killed, crashed) is taken over.
  * Returns the function that releases it.
  */
+function lockFile(cacheDir: string, root: string): string {
+  return path.join(cacheDir, `import-${crypto.createHash('sha256').update(root).digest('hex').slice(0, 16)}.lock`);
+}
+
+/** The process importing this folder now, or null. */
+export function folderImportRunning(cacheDir: string, root: string): number | null {
+  let owner: number;
+  try {
+    owner = Number(fs.readFileSync(lockFile(cacheDir, root), 'utf8'));
+  } catch {
+    return null;
+  }
+  return Number.isInteger(owner) && owner > 0 && processAlive(owner) ? owner : null;
+}
+
 export function lockFolderImport(cacheDir: string, root: string): () => void {
   fs.mkdirSync(cacheDir, { recursive: true });
-  const file = path.join(cacheDir, `import-${crypto.createHash('sha256').update(root).digest('hex').slice(0, 16)}.lock`);
+  const file = lockFile(cacheDir, root);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: 'wx' });

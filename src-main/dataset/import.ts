@@ -6,6 +6,7 @@ import { cacheDirFor } from '../paths.ts';
 import { openStore } from '../store/open.ts';
 import { IMPORT_ATLAS_TILES, atlasLayout, atlasPagePath } from './atlas.ts';
 import { defaultAttributeFiles, matchAttributes, readAttributes } from './attributes.ts';
+import { importChangeCounts } from '../store/items.ts';
 import { checkFolder, findOrCreateDataset, validate } from './dataset-row.ts';
 import type { DecodeShape, Fit } from './decode.ts';
 import { lockFolderImport } from './import-lock.ts';
@@ -15,7 +16,6 @@ import type { FileOutcome } from './jobs.ts';
 import { PixelCache, pixelCachePath } from './pixel-cache.ts';
 import { imageExtensions, scanFolder, type ScannedFile, type Skipped } from './scan.ts';
 
-export { DEFAULT_SIZE } from './dataset-row.ts';
 
 export interface ImportProgress {
   phase: 'scan' | 'decode' | 'atlas';
@@ -31,6 +31,8 @@ export interface ImportOptions {
   size?: number;
   channels?: 1 | 3 | 'auto';
   fit?: Fit;
+  /** What transparency is composited onto: white (default), black, gray, auto or #rrggbb (see background.ts). */
+  background?: string;
   /** Attributes file; by default attributes.csv or list_attr_celeba.txt in the folder's root, if present. */
   attributes?: string;
   onProgress?: (progress: ImportProgress) => void;
@@ -92,19 +94,28 @@ async function runImport(options: ImportOptions): Promise<ImportSummary> {
   const root = checkFolder(options.folder);
   const { signal, onProgress } = options;
   onProgress?.({ phase: 'scan', done: 0, total: 0 });
-  const scan = scanFolder(root, signal);
+  const attributeFile = options.attributes ? path.resolve(options.attributes) : defaultAttributeFiles.map((f) => path.join(root, f)).find((f) => fs.existsSync(f));
+  // the attributes file is the one non-image file the folder is expected to hold
+  const scan = scanFolder(root, signal, (rel) => attributeFile === path.join(root, rel));
   onProgress?.({ phase: 'scan', done: scan.files.length, total: scan.files.length });
 
   const cacheDir = cacheDirFor(options.dbPath);
   const unlock = lockFolderImport(cacheDir, root);
   try {
-    return await importScanned(options, root, scan, cacheDir, started);
+    return await importScanned(options, root, scan, attributeFile, cacheDir, started);
   } finally {
     unlock();
   }
 }
 
-async function importScanned(options: ImportOptions, root: string, scan: ReturnType<typeof scanFolder>, cacheDir: string, started: number): Promise<ImportSummary> {
+async function importScanned(
+  options: ImportOptions,
+  root: string,
+  scan: ReturnType<typeof scanFolder>,
+  attributeFile: string | undefined,
+  cacheDir: string,
+  started: number,
+): Promise<ImportSummary> {
   const { signal, onProgress } = options;
   const skipped: Skipped[] = [...scan.skipped];
   const db = openStore(options.dbPath);
@@ -118,13 +129,12 @@ async function importScanned(options: ImportOptions, root: string, scan: ReturnT
       throw new UserError(`The folder ${options.folder} contains no images (looked for ${[...imageExtensions].join(' ')} files in it and its subfolders).${why}`, 'no_images');
     }
 
-    const attributeFile = options.attributes ?? defaultAttributeFiles.map((f) => path.join(root, f)).find((f) => fs.existsSync(f));
     const table = attributeFile ? readAttributes(attributeFile) : null;
     if (table) skipped.push(...table.problems);
     const match = table ? matchAttributes(table, scan.files.map((f) => f.relPath)) : null;
 
     const dataset = found.dataset ?? (await found.create!());
-    const shape: DecodeShape = { size: dataset.size, channels: dataset.channels, fit: dataset.fit };
+    const shape: DecodeShape = { size: dataset.size, channels: dataset.channels, fit: dataset.fit, background: dataset.background };
     cache = PixelCache.open(pixelCachePath(cacheDir, dataset.id), shape);
     const writer = new ItemWriter(db, dataset, cache, cacheDir, match?.byPath ?? null);
 
@@ -185,6 +195,8 @@ async function importScanned(options: ImportOptions, root: string, scan: ReturnT
       size: dataset.size,
       channels: dataset.channels,
       fit: dataset.fit,
+      background: dataset.background,
+      changes: importChangeCounts(db, dataset.id),
       seconds: (performance.now() - started) / 1000,
     };
   } finally {

@@ -43,10 +43,13 @@ export class ItemWriter {
     const max = db.prepare('SELECT max(cache_index) FROM items WHERE dataset_id = ?').pluck().get(dataset.id) as number | null;
     this.nextIndex = max === null ? 0 : max + 1;
     this.insert = db.prepare(
-      `INSERT INTO items (dataset_id, path, label, attributes, split, hash, width, height, cache_index)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO items (dataset_id, path, label, attributes, split, hash, width, height, cache_index, format, upscaled, cropped, from_colour, matte)
+       VALUES (@datasetId, @path, @label, @attributes, @split, @hash, @width, @height, @index, @format, @upscaled, @cropped, @fromColour, @matte)`,
     );
-    this.update = db.prepare(`UPDATE items SET hash = ?, width = ?, height = ?, cache_index = ?, status = 'ok' WHERE id = ?`);
+    this.update = db.prepare(
+      `UPDATE items SET hash = @hash, width = @width, height = @height, cache_index = @index, status = 'ok',
+         format = @format, upscaled = @upscaled, cropped = @cropped, from_colour = @fromColour, matte = @matte WHERE id = @id`,
+    );
     this.revive = db.prepare(`UPDATE items SET status = 'ok' WHERE id = ?`);
   }
 
@@ -75,15 +78,26 @@ export class ItemWriter {
     const index = this.nextIndex++;
     this.invalidateAtlas(index);
     this.cache.write(index, outcome.pixels);
-    const { hash, width, height } = outcome;
+    const record = {
+      hash: outcome.hash,
+      width: outcome.width,
+      height: outcome.height,
+      index,
+      format: outcome.format,
+      upscaled: Number(outcome.upscaled),
+      cropped: outcome.cropped,
+      fromColour: Number(outcome.fromColour),
+      matte: outcome.matte,
+    };
     if (known) {
       this.updated++;
-      this.pending.push(() => this.update.run(hash, width, height, index, known.id));
+      this.pending.push(() => this.update.run({ ...record, id: known.id }));
     } else {
       this.added++;
       const attrs = this.attributes?.get(file.relPath);
       const split = splitOf(file.relPath, this.dataset.seed, this.dataset.val_fraction);
-      this.pending.push(() => this.insert.run(this.dataset.id, file.relPath, file.label, attrs ? JSON.stringify(attrs) : null, split, hash, width, height, index));
+      const row = { ...record, datasetId: this.dataset.id, path: file.relPath, label: file.label, attributes: attrs ? JSON.stringify(attrs) : null, split };
+      this.pending.push(() => this.insert.run(row));
     }
   }
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { buildAtlasPage, type AtlasPageJob } from './atlas.ts';
-import { decodeImage, describeDecodeError, isGrayFile, type DecodeShape } from './decode.ts';
+import { decodeImage, describeDecodeError, isGrayFile, type DecodeShape, type Decoded } from './decode.ts';
 import { describeFsError } from './scan.ts';
 
 /** The CPU-heavy work of an import, in units a worker thread (or the main thread) runs. */
@@ -12,7 +12,7 @@ export type Job =
 
 export type FileOutcome =
   | { kind: 'unchanged'; hash: string }
-  | { kind: 'decoded'; hash: string; width: number; height: number; gray: boolean; pixels: Uint8Array }
+  | ({ kind: 'decoded'; hash: string } & Decoded)
   | { kind: 'skipped'; reason: string };
 
 export interface JobResults {

@@ -12,6 +12,8 @@ export interface DatasetInfo {
   size: number;
   channels: 1 | 3;
   fit: Fit;
+  /** What transparency was composited onto: #rrggbb, or auto. */
+  background: string;
   seed: number;
   valFraction: number;
   attributes: string[];
@@ -38,7 +40,7 @@ export interface ItemInfo {
 }
 
 const datasetSql = `
-  SELECT d.id, d.name, d.root, d.size, d.channels, d.fit, d.seed, d.val_fraction AS valFraction,
+  SELECT d.id, d.name, d.root, d.size, d.channels, d.fit, d.background, d.seed, d.val_fraction AS valFraction,
          d.attributes, d.created_at AS createdAt, d.updated_at AS updatedAt,
          count(i.id) FILTER (WHERE i.status = 'ok') AS items,
          count(i.id) FILTER (WHERE i.status = 'ok' AND i.split = 'train') AS train,

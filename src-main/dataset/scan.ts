@@ -18,10 +18,10 @@ export interface ScannedFile {
   bytes: number;
 }
 
-/** File name endings of the formats this sharp build reads (SVG and raw-only formats left out). */
+/** File name endings of the formats this sharp build reads (libvips' own raw format left out). */
 export const imageExtensions: ReadonlySet<string> = new Set(
   Object.entries(sharp.format)
-    .filter(([id, format]) => format.input.file && id !== 'svg' && id !== 'vips')
+    .filter(([id, format]) => format.input.file && id !== 'vips')
     .flatMap(([, format]) => format.input.fileSuffix ?? [])
     .map((suffix) => suffix.toLowerCase()),
 );
@@ -57,16 +57,20 @@ export function describeFsError(error: NodeJS.ErrnoException): string {
   }
 }
 
+function notAnImage(name: string): string {
+  const ext = path.extname(name).toLowerCase();
+  return `not an image: ${ext ? `${ext} files are` : 'a file without an extension is'} not one of the formats this build reads (${[...imageExtensions].join(' ')})`;
+}
+
 /**
  * Walks a folder recursively, following symbolic links but never into a
- * folder it has already visited (so link loops end). Only files with an
- * image extension are candidates; other files are ignored silently, and
- * anything unusable is listed in `skipped`.
+ * folder it has already visited (so link loops end). Files with an image
+ * extension are candidates; every other file is listed in `skipped` with a
+ * reason, except hidden ones and those `passOver` names (the attributes file).
  */
-export function scanFolder(root: string, signal?: AbortSignal): { files: ScannedFile[]; skipped: Skipped[]; ignored: number } {
+export function scanFolder(root: string, signal?: AbortSignal, passOver: (relPath: string) => boolean = () => false): { files: ScannedFile[]; skipped: Skipped[] } {
   const files: ScannedFile[] = [];
   const skipped: Skipped[] = [];
-  let ignored = 0;
   const visited = new Set<string>();
   const rootBytes = Buffer.from(path.resolve(root));
 
@@ -104,7 +108,7 @@ export function scanFolder(root: string, signal?: AbortSignal): { files: Scanned
       if (stat.isDirectory()) {
         walk(abs, rel);
       } else if (!isImageName(name)) {
-        ignored++;
+        if (!passOver(rel.join('/'))) skipped.push({ path: rel.join('/'), reason: notAnImage(name) });
       } else if (!stat.isFile()) {
         skipped.push({ path: rel.join('/'), reason: 'not a regular file (a pipe, socket or device); not read' });
       } else if (stat.size === 0) {
@@ -116,5 +120,5 @@ export function scanFolder(root: string, signal?: AbortSignal): { files: Scanned
   };
 
   walk(rootBytes, []);
-  return { files, skipped, ignored };
+  return { files, skipped };
 }

@@ -7,7 +7,7 @@ import { float32FromBlob } from './blobs.ts';
 import { storedCodesFingerprint } from './codes.ts';
 import { float32Text } from './float-text.ts';
 import { rankOutliers } from './outliers.ts';
-import { getProjection, readStoredProjection, type StoredProjection } from './projections.ts';
+import { getProjection, readStoredProjection, type StoredLayout } from './projections.ts';
 
 const PAGE = 2048;
 
@@ -114,7 +114,7 @@ export async function exportEmbeddingsCsv(db: Db, runId: number, file: string, o
   return { path: file, rows: written };
 }
 
-async function pcaProjection(db: Db, runId: number): Promise<StoredProjection> {
+async function pcaProjection(db: Db, runId: number): Promise<StoredLayout> {
   const stored = readStoredProjection(db, runId, 'pca', { codes: storedCodesFingerprint(db, runId) });
   return stored ?? getProjection(db, runId, { method: 'pca' });
 }

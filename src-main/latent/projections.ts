@@ -2,6 +2,7 @@ import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
 import { blobOf, float32FromBlob, int32FromBlob } from './blobs.ts';
 import { codesFingerprint, loadRunCodes, type RunCodes } from './codes.ts';
+import { identicalCodes, pickRows, spreadCoords, type IdenticalCodes } from './identical-codes.ts';
 import { pca3d } from './pca.ts';
 import { defaultUmapParams, type UmapParams, type UmapProgress } from './umap.ts';
 import { umap3dInWorker } from './umap-thread.ts';
@@ -14,7 +15,7 @@ export type ProjectionRequest =
   | { method: 'raw'; dims?: number[] }
   | { method: 'umap'; params?: Partial<UmapParams> };
 
-export interface StoredProjection {
+export interface StoredLayout {
   runId: number;
   method: ProjectionMethod;
   /** Everything that determined the coordinates, including a fingerprint of the codes. */
@@ -24,6 +25,11 @@ export interface StoredProjection {
   coords: Float32Array;
   /** True when read back from the store rather than computed now. */
   cached: boolean;
+}
+
+export interface StoredProjection extends StoredLayout {
+  /** Items whose code is exactly another item's, and the largest such group. */
+  sharedCodes: { items: number; largestGroup: number };
 }
 
 export interface ProjectionOptions {
@@ -46,7 +52,8 @@ function resolveParams(request: ProjectionRequest, codes: RunCodes): Record<stri
   if (request.method === 'pca') return base;
   if (request.method === 'raw') return { ...base, dims: rawDims(request.dims, codes.dim) };
   const params: UmapParams = { ...defaultUmapParams, ...definedOnly(request.params ?? {}) };
-  return { ...base, ...params };
+  // identical codes are laid out once (see umapOfDistinct); the key keeps layouts made before that from being reused
+  return { ...base, ...params, identical: 'one-spot' };
 }
 
 function definedOnly<T extends object>(values: T): Partial<T> {
@@ -75,11 +82,25 @@ function rawProjection(codes: RunCodes, dims: (number | null)[]): Float32Array {
 }
 
 /** A stored projection with exactly these parameters, or null. */
-export function readStoredProjection(db: Db, runId: number, method: ProjectionMethod, params: Record<string, unknown>): StoredProjection | null {
+export function readStoredProjection(db: Db, runId: number, method: ProjectionMethod, params: Record<string, unknown>): StoredLayout | null {
   const row = db.prepare('SELECT item_ids, coords FROM projections WHERE run_id = ? AND method = ? AND params = ?').get(runId, method, canonicalJson(params)) as
     | { item_ids: Buffer; coords: Buffer }
     | undefined;
   return row ? { runId, method, params, itemIds: int32FromBlob(row.item_ids), coords: float32FromBlob(row.coords), cached: true } : null;
+}
+
+/**
+ * UMAP of the distinct codes only, duplicates then put on their code's spot.
+ * Fed identical rows, UMAP links each to its copies at distance 0, and the
+ * layout pulls every group into a tight, separate blob: structure that is
+ * not in the data. Laying out each code once avoids that.
+ */
+async function umapOfDistinct(codes: RunCodes, identical: IdenticalCodes, runId: number, params: UmapParams, options: ProjectionOptions): Promise<Float32Array> {
+  const n = identical.distinct.length;
+  if (n < 3) throw new UserError(`UMAP needs at least 3 different codes; run ${runId} has ${n} among its ${codes.n} items (the rest are exact copies).`);
+  if (n === codes.n) return umap3dInWorker(codes.codes, codes.n, codes.dim, params, options);
+  const layout = await umap3dInWorker(pickRows(codes.codes, codes.dim, identical.distinct), n, codes.dim, params, options);
+  return spreadCoords(layout, identical.groupOf);
 }
 
 /**
@@ -90,16 +111,15 @@ export function readStoredProjection(db: Db, runId: number, method: ProjectionMe
 export async function getProjection(db: Db, runId: number, request: ProjectionRequest, options: ProjectionOptions = {}): Promise<StoredProjection> {
   const codes = options.codes ?? loadRunCodes(db, runId);
   const params = resolveParams(request, codes);
+  const identical = identicalCodes(codes.codes, codes.n, codes.dim);
+  const sharedCodes = { items: identical.sharing, largestGroup: identical.largestGroup };
   const stored = readStoredProjection(db, runId, request.method, params);
-  if (stored) return stored;
+  if (stored) return { ...stored, sharedCodes };
 
   let coords: Float32Array;
   if (request.method === 'pca') coords = pca3d(codes.codes, codes.n, codes.dim).coords;
   else if (request.method === 'raw') coords = rawProjection(codes, params.dims as (number | null)[]);
-  else {
-    if (codes.n < 3) throw new UserError(`UMAP needs at least 3 embedded items; run ${runId} has ${codes.n}`);
-    coords = await umap3dInWorker(codes.codes, codes.n, codes.dim, params as unknown as UmapParams, options);
-  }
+  else coords = await umapOfDistinct(codes, identical, runId, params as unknown as UmapParams, options);
   db.prepare('INSERT OR REPLACE INTO projections (run_id, method, params, item_ids, coords) VALUES (?, ?, ?, ?, ?)').run(
     runId,
     request.method,
@@ -111,5 +131,5 @@ export async function getProjection(db: Db, runId: number, request: ProjectionRe
   for (const stale of db.prepare('SELECT id, params FROM projections WHERE run_id = ? AND method = ?').all(runId, request.method) as { id: number; params: string }[]) {
     if ((JSON.parse(stale.params) as { codes?: string }).codes !== params.codes) db.prepare('DELETE FROM projections WHERE id = ?').run(stale.id);
   }
-  return { runId, method: request.method, params, itemIds: codes.itemIds, coords, cached: false };
+  return { runId, method: request.method, params, itemIds: codes.itemIds, coords, cached: false, sharedCodes };
 }

@@ -115,6 +115,43 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'faithful imports: several datasets per folder, what each import changed',
+    // Rebuilds datasets to drop UNIQUE(root) (one folder may be imported at several sizes) and to add
+    // AUTOINCREMENT, so a deleted dataset's id (and its cache file names) is never given to another.
+    // migrate() runs migrations with foreign keys off, so dropping the old table cascades nothing,
+    // and checks every reference before committing.
+    sql: `
+      CREATE TABLE datasets_new (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        name         TEXT NOT NULL UNIQUE,
+        root         TEXT NOT NULL,                 -- absolute folder path; one folder may have several datasets
+        size         INTEGER NOT NULL,
+        channels     INTEGER NOT NULL CHECK (channels IN (1, 3)),
+        fit          TEXT NOT NULL CHECK (fit IN ('cover', 'contain')),
+        background   TEXT NOT NULL DEFAULT 'white', -- what transparency was composited onto: #rrggbb or auto
+        seed         INTEGER NOT NULL DEFAULT 0,
+        val_fraction REAL NOT NULL DEFAULT 0.1,
+        attributes   TEXT NOT NULL DEFAULT '[]',
+        created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')),
+        updated_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ'))
+      );
+      -- imports before this version flattened transparency onto black
+      INSERT INTO datasets_new (id, name, root, size, channels, fit, background, seed, val_fraction, attributes, created_at, updated_at)
+        SELECT id, name, root, size, channels, fit, '#000000', seed, val_fraction, attributes, created_at, updated_at FROM datasets;
+      DROP TABLE datasets;
+      ALTER TABLE datasets_new RENAME TO datasets;
+      CREATE INDEX datasets_root ON datasets (root);
+
+      -- what the import did to each file; NULL on items imported before this version
+      ALTER TABLE items ADD COLUMN format TEXT;        -- the file's format as sharp names it (png, jpeg, svg...)
+      ALTER TABLE items ADD COLUMN upscaled INTEGER;   -- 1 when the original was smaller than the stored size
+      ALTER TABLE items ADD COLUMN cropped REAL;       -- fraction of the original's area cut away by --fit cover
+      ALTER TABLE items ADD COLUMN from_colour INTEGER; -- 1 when colour content was stored as grayscale
+      ALTER TABLE items ADD COLUMN matte TEXT;         -- #rrggbb its transparent pixels were composited onto; NULL: opaque
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1].version;

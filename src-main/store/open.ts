@@ -47,7 +47,6 @@ export function openStore(file: string, nativeBinding = sqliteBindingOf()): Db {
     }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, version);
     return db;
@@ -57,12 +56,24 @@ export function openStore(file: string, nativeBinding = sqliteBindingOf()): Db {
   }
 }
 
+/**
+ * Foreign keys are off while migrations run (SQLite's recipe for rebuilding a
+ * table: with them on, dropping the old table would cascade-delete every row
+ * that refers to it), and every reference is checked before each commits.
+ */
 function migrate(db: Db, from: number): void {
-  for (const migration of migrations) {
-    if (migration.version <= from) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const migration of migrations) {
+      if (migration.version <= from) continue;
+      db.transaction(() => {
+        db.exec(migration.sql);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new StoreError(`Migration ${migration.version} (${migration.name}) would leave ${broken.length} broken reference(s); nothing was changed.`);
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    }
+  } finally {
+    db.pragma('foreign_keys = ON');
   }
 }

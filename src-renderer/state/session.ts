@@ -112,7 +112,9 @@ export function pick(slot: PickSlot, item: PickedItem): void {
 /** Loads what the window needs and keeps the lists fresh as imports and runs change. */
 export async function startSession(): Promise<void> {
   document.documentElement.dataset.theme = session.theme;
-  onEvent('import.finished', () => void refreshDatasets());
+  // imports, deletions and runs made here, in another window or by the CLI (the API polls for those)
+  onEvent('datasets.changed', () => void refreshDatasets());
+  onEvent('runs.changed', () => void refreshRuns());
   onEvent('menu', ({ action }) => {
     session.menuAction = action;
     session.tab = action === 'exportCsv' ? 'export' : 'datasets';

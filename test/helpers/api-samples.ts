@@ -51,6 +51,7 @@ export function sampleInputs(seed: { datasetId: number; itemIds: number[]; runId
     startImport: { folder: path.join(seed.dir, 'no-such-folder') },
     cancelImport: { jobId: 'no-such-job' },
     startDemo: { count: 3 },
+    deleteDataset: { datasetId: 999 },
     listModels: {},
     listRuns: {},
     getRun: { runId },

@@ -88,6 +88,8 @@ function fakeUtilityFork(forks: ElectronStub['forks'], trainerSource: string) {
       postMessage: (message: unknown) => child.connected && child.send(message as object),
       kill: () => child.kill(),
     });
+    // Electron's port drops a message to a process that is exiting; child_process raises EPIPE on the channel instead
+    child.on('error', () => undefined);
     child.on('message', (message) => utility.emit('message', message));
     child.on('exit', (code) => utility.emit('exit', code ?? 1));
     return utility;

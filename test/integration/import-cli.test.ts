@@ -25,9 +25,10 @@ test('demo draws a labelled sample with attributes beside the database and impor
   const list = runCli(['--db', dbPath, 'datasets', '--json']);
   assert.equal(list.status, 0, list.stderr);
   const [dataset] = JSON.parse(list.stdout);
-  assert.deepEqual([dataset.name, dataset.items, dataset.train + dataset.val], ['demo-faces', 30, 30]);
+  assert.deepEqual([dataset.name, dataset.items, dataset.size], ['demo-faces', 30, 64]);
   const text = runCli(['--db', dbPath, 'datasets']);
-  assert.match(text.stdout, /demo-faces {2}30 images/);
+  assert.match(text.stdout, /^id +name +images +missing +stored/, 'the table has a header row');
+  assert.match(text.stdout, /\n1 +demo-faces +30 +- +64x64x3 /);
 });
 
 test('import prints a readable summary with the skipped files and their reasons', async () => {

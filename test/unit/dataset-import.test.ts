@@ -58,7 +58,7 @@ test('auto channels: RGB when any image is in colour; cover crops and contain pa
   const dir = tempDir();
   const root = path.join(dir, 'mixed');
   await writeImage(path.join(root, 'gray.png'), { channels: 1 });
-  // a white 40x20 image: cover fills the square, contain leaves black bands top and bottom
+  // a white 40x20 image: cover fills the square, contain leaves bands of the background top and bottom
   fs.mkdirSync(root, { recursive: true });
   await sharp({ create: { width: 40, height: 20, channels: 3, background: '#ffffff' } }).png().toFile(path.join(root, 'wide.png'));
   const cover = await importFolder({ dbPath: path.join(dir, 'cover.db'), folder: root, size: 8 });
@@ -66,7 +66,7 @@ test('auto channels: RGB when any image is in colour; cover crops and contain pa
   const coverWide = cachedPixels(path.join(dir, 'cover.db'), cover.dataset).get('wide.png')!;
   assert.ok(coverWide.pixels.every((v) => v === 255));
   assert.deepEqual([coverWide.width, coverWide.height], [40, 20]);
-  const contain = await importFolder({ dbPath: path.join(dir, 'contain.db'), folder: root, size: 8, fit: 'contain' });
+  const contain = await importFolder({ dbPath: path.join(dir, 'contain.db'), folder: root, size: 8, fit: 'contain', background: 'black' });
   const rows = cachedPixels(path.join(dir, 'contain.db'), contain.dataset).get('wide.png')!.pixels;
   const rowMean = (y: number) => rows.subarray(y * 24, (y + 1) * 24).reduce((a, b) => a + b, 0) / 24;
   assert.equal(rowMean(0), 0);
@@ -103,13 +103,27 @@ test('re-import: unchanged files are not decoded again, changed ones are, delete
   assert.equal(third.items, 9);
 });
 
-test('a re-import with different settings is refused with the settings to use', async () => {
+test('the same folder at another size is a new dataset named with its size; --name names a new dataset, never renames', async () => {
   const dir = tempDir();
   const root = path.join(dir, 'x');
   await grayFolder(root, 1);
   const dbPath = path.join(dir, 'lab.db');
-  await importFolder({ dbPath, folder: root, size: 16 });
-  await assert.rejects(importFolder({ dbPath, folder: root, size: 32 }), /with --size 16/);
+  const first = await importFolder({ dbPath, folder: root, size: 16 });
+  const second = await importFolder({ dbPath, folder: root, size: 32 });
+  assert.notEqual(second.dataset, first.dataset);
+  assert.deepEqual([first.datasetName, second.datasetName, second.size, second.added], ['x', 'x-32px', 32, 4]);
+  const again = await importFolder({ dbPath, folder: root, size: 32 });
+  assert.deepEqual([again.dataset, again.unchanged], [second.dataset, 4], 'the same settings re-import the matching dataset');
+  await assert.rejects(importFolder({ dbPath, folder: root }), (e: Error & { code?: string }) => e.code === 'ambiguous' && /"x" \(16px.*"x-32px" \(32px/.test(e.message));
+
+  const named = await importFolder({ dbPath, folder: root, size: 16, name: 'junk-cli' });
+  assert.ok(![first.dataset, second.dataset].includes(named.dataset), '--name made a new dataset');
+  const db = openStore(dbPath);
+  assert.deepEqual(listDatasets(db).map((d) => d.name), ['x', 'x-32px', 'junk-cli'], 'no dataset was renamed');
+  db.close();
+  assert.equal((await importFolder({ dbPath, folder: root, name: 'junk-cli' })).dataset, named.dataset, '--name of this folder\'s dataset re-imports it');
+  await assert.rejects(importFolder({ dbPath, folder: root, name: 'junk-cli', size: 32 }), /imported with --size 16/);
+  await assert.rejects(importFolder({ dbPath, folder: path.join(root, 'a'), name: 'junk-cli' }), (e: Error & { code?: string }) => e.code === 'name_taken');
 });
 
 test('an interrupted import leaves a consistent database and the next import continues', async () => {

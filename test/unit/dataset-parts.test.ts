@@ -59,10 +59,12 @@ test('the split is stable per path, depends on the seed, and puts about 10% in v
 
 test('PNG and JPEG headers give size, gray or colour, and EXIF orientation; other formats defer to sharp', async () => {
   const raw = (channels: 1 | 3) => sharp(patternPixels(20, 10, channels, 1), { raw: { width: 20, height: 10, channels } });
-  assert.deepEqual(readImageHeader(await raw(1).toColourspace('b-w').png().toBuffer()), { width: 20, height: 10, colourChannels: 1, orientation: 1 });
-  assert.deepEqual(readImageHeader(await raw(3).png().toBuffer()), { width: 20, height: 10, colourChannels: 3, orientation: 1 });
-  assert.deepEqual(readImageHeader(await raw(3).jpeg().withMetadata({ orientation: 6 }).toBuffer()), { width: 20, height: 10, colourChannels: 3, orientation: 6 });
-  assert.deepEqual(readImageHeader(await raw(1).toColourspace('b-w').jpeg().toBuffer()), { width: 20, height: 10, colourChannels: 1, orientation: 1 });
+  assert.deepEqual(readImageHeader(await raw(1).toColourspace('b-w').png().toBuffer()), { width: 20, height: 10, colourChannels: 1, orientation: 1, format: 'png', alpha: false });
+  assert.deepEqual(readImageHeader(await raw(3).png().toBuffer()), { width: 20, height: 10, colourChannels: 3, orientation: 1, format: 'png', alpha: false });
+  assert.deepEqual(readImageHeader(await raw(3).jpeg().withMetadata({ orientation: 6 }).toBuffer()), { width: 20, height: 10, colourChannels: 3, orientation: 6, format: 'jpeg', alpha: false });
+  assert.deepEqual(readImageHeader(await raw(1).toColourspace('b-w').jpeg().toBuffer()), { width: 20, height: 10, colourChannels: 1, orientation: 1, format: 'jpeg', alpha: false });
+  assert.equal(readImageHeader(await raw(3).ensureAlpha().png().toBuffer())?.alpha, true, 'RGBA');
+  assert.equal(readImageHeader(await raw(3).ensureAlpha(0.5).png({ palette: true }).toBuffer())?.alpha, true, 'palette with a tRNS chunk');
   assert.equal(readImageHeader(await raw(3).webp().toBuffer()), null);
   assert.equal(readImageHeader(Buffer.from('not an image')), null);
 });

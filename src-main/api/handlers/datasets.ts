@@ -1,13 +1,17 @@
+import { deleteDataset } from '../../dataset/delete.ts';
 import { getDataset, listDatasets, resolveItem, type DatasetInfo } from '../../dataset/queries.ts';
 import { readRun } from '../../engine/run-record.ts';
+import { markInterruptedRuns } from '../../engine/runs.ts';
+import { countItems, importChangeCounts, itemRows } from '../../store/items.ts';
 import type { Db } from '../../store/open.ts';
-import type { DatasetDetail, DatasetSummary, ItemRow } from '../../contract/contract.ts';
+import type { DatasetDetail, DatasetSummary } from '../../contract/contract.ts';
+import { UserError } from '../../errors.ts';
 import { notFound } from '../errors.ts';
 import type { Handlers } from './types.ts';
 
 function toSummary(info: DatasetInfo): DatasetSummary {
-  const { id, name, root, size, channels, fit, items, missing, attributes, createdAt, updatedAt } = info;
-  return { id, name, root, size, channels, fit, items, missing, attributes, createdAt, updatedAt };
+  const { id, name, root, size, channels, fit, background, items, missing, attributes, createdAt, updatedAt } = info;
+  return { id, name, root, size, channels, fit, background, items, missing, attributes, createdAt, updatedAt };
 }
 
 function datasetDetail(db: Db, datasetId: number): DatasetDetail {
@@ -16,11 +20,7 @@ function datasetDetail(db: Db, datasetId: number): DatasetDetail {
   const labels = db
     .prepare("SELECT label, count(*) AS count FROM items WHERE dataset_id = ? AND status = 'ok' GROUP BY label ORDER BY label")
     .all(datasetId) as { label: string | null; count: number }[];
-  return { ...toSummary(info), labels, splits: { train: info.train, val: info.val } };
-}
-
-interface ItemDbRow extends Omit<ItemRow, 'attributes'> {
-  attributes: string | null;
+  return { ...toSummary(info), labels, splits: { train: info.train, val: info.val }, changes: importChangeCounts(db, datasetId) };
 }
 
 /** Datasets and their items, read from the store. */
@@ -29,30 +29,22 @@ export const datasetHandlers = {
   getDataset: (input, ctx) => datasetDetail(ctx.db, input.datasetId),
   listItems: (input, ctx) => {
     datasetDetail(ctx.db, input.datasetId);
-    const where = ['dataset_id = ?'];
-    const params: (string | number)[] = [input.datasetId];
-    const add = (clause: string, ...values: (string | number)[]) => {
-      where.push(clause);
-      params.push(...values);
-    };
-    if (input.label === null) add('label IS NULL');
-    else if (input.label !== undefined) add('label = ?', input.label);
-    if (input.split) add('split = ?', input.split);
-    if (input.search) add('instr(lower(path), lower(?)) > 0', input.search);
-    const filter = where.join(' AND ');
-    const total = (ctx.db.prepare(`SELECT count(*) AS n FROM items WHERE ${filter}`).get(...params) as { n: number }).n;
-    const rows = ctx.db
-      .prepare(`SELECT id, path, label, attributes, split, width, height, status, cache_index AS slot FROM items WHERE ${filter} ORDER BY id LIMIT ? OFFSET ?`)
-      .all(...params, input.limit, input.offset) as ItemDbRow[];
-    const items = rows.map((row) => ({ ...row, attributes: row.attributes === null ? null : (JSON.parse(row.attributes) as Record<string, number>) }));
-    return { total, items };
+    const { datasetId, offset, limit, ...filter } = input;
+    return { total: countItems(ctx.db, datasetId, filter), items: itemRows(ctx.db, datasetId, filter, { limit, offset }) };
   },
   lookupItems: (input, ctx) => {
     const { datasetId } = readRun(ctx.db, input.runId);
-    const items = input.refs.map((ref) => {
-      const { cacheIndex, ...item } = resolveItem(ctx.db, datasetId, ref);
-      return { ...item, slot: cacheIndex };
-    });
-    return { items };
+    const ids = input.refs.map((ref) => resolveItem(ctx.db, datasetId, ref).id);
+    const rows = new Map(itemRows(ctx.db, datasetId, { ids }).map((row) => [row.id, row]));
+    return { items: ids.map((id) => rows.get(id)!) };
+  },
+  deleteDataset: (input, ctx) => {
+    // a run left 'running' by a trainer that died does not block deletion
+    markInterruptedRuns(ctx.db);
+    const trainingHere = [...ctx.trainings.keys()].filter((runId) => ctx.db.prepare('SELECT 1 FROM runs WHERE id = ? AND dataset_id = ?').get(runId, input.datasetId));
+    if (trainingHere.length > 0) throw new UserError(`Run ${trainingHere.join(', ')} of dataset ${input.datasetId} is training; stop it before deleting the dataset.`, 'busy');
+    const deleted = deleteDataset(ctx.db, ctx.cacheDir, input.datasetId);
+    ctx.storeWatch.check();
+    return { deleted: true as const, ...deleted };
   },
 } satisfies Partial<Handlers>;

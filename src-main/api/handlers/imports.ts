@@ -50,7 +50,11 @@ export function startImportJob(ctx: ApiContext, run: (signal: AbortSignal, onPro
     run(controller.signal, progressReporter(ctx, jobId))
       .then((summary) => ctx.events.emit('import.finished', { jobId, summary }))
       .catch((error: unknown) => ctx.events.emit('import.failed', { jobId, error: toErrorBody(error, ctx.log, 'import') }))
-      .finally(() => ctx.imports.delete(jobId));
+      .finally(() => {
+        ctx.imports.delete(jobId);
+        // also after a failure: an interrupted import keeps what it saved
+        ctx.storeWatch.check();
+      });
   });
   return { jobId };
 }

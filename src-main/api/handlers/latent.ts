@@ -37,7 +37,14 @@ export const latentHandlers = {
         throw controller.signal.aborted ? new UserError('The projection was stopped because Latent Lab is closing.', 'cancelled') : error;
       })
       .finally(() => ctx.projections.delete(controller));
-    return { runId: input.runId, method: projection.method, params: projection.params, itemIds: Array.from(projection.itemIds), coords: compact(projection.coords) };
+    return {
+      runId: input.runId,
+      method: projection.method,
+      params: projection.params,
+      itemIds: Array.from(projection.itemIds),
+      coords: compact(projection.coords),
+      sharedCodes: projection.sharedCodes,
+    };
   },
   neighbours: (input, ctx) => {
     const query = input.itemId !== undefined ? { itemId: input.itemId } : { code: input.code! };

@@ -16,6 +16,7 @@ export const runHandlers = {
   renameRun: (input, ctx) => {
     getRunRow(ctx.db, input.runId);
     ctx.db.prepare("UPDATE runs SET name = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?").run(input.name, input.runId);
+    ctx.storeWatch.check();
     const { metrics: _metrics, ...summary } = getRunRow(ctx.db, input.runId);
     return summary;
   },
@@ -25,6 +26,7 @@ export const runHandlers = {
       throw new UserError(`Run ${input.runId} is still training; stop it before deleting it.`, 'busy');
     }
     ctx.db.prepare('DELETE FROM runs WHERE id = ?').run(input.runId);
+    ctx.storeWatch.check();
     return { deleted: true };
   },
 } satisfies Partial<Handlers>;

@@ -29,6 +29,7 @@ function track(ctx: ApiContext, runId: number, handle: TrainingHandle): void {
     .finally(() => {
       stopListening();
       ctx.trainings.delete(runId);
+      ctx.storeWatch.check();
     });
 }
 
@@ -36,6 +37,7 @@ async function launch(ctx: ApiContext, options: Omit<LaunchOptions, 'dbPath' | '
   const handle = launchTraining({ ...options, dbPath: ctx.dbPath, fork: ctx.host.fork });
   const runId = await handle.runId;
   track(ctx, runId, handle);
+  ctx.storeWatch.check();
   return { runId };
 }
 

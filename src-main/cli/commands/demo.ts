@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { writeDemoFolder } from '../../dataset/demo.ts';
 import { UserError } from '../../errors.ts';
 import { cacheDirFor } from '../../paths.ts';
 import { dbPathOf, printJson } from '../context.ts';
@@ -21,8 +20,9 @@ export function register(program: Command): void {
       const dbPath = dbPathOf(command);
       const dir = path.resolve(options.out ?? path.join(cacheDirFor(dbPath), 'demo-faces'));
       if (!options.json) process.stderr.write(`drawing ${options.count} faces into ${dir}\n`);
+      const { writeDemoFolder } = await import('../../dataset/demo.ts');
       await writeDemoFolder(dir, Number(options.count));
-      const summary = await runImportCommand({ dbPath, folder: dir, name: path.basename(dir), channels: 3 }, Boolean(options.json));
+      const summary = await runImportCommand(command, { folder: dir, name: path.basename(dir), channels: 3 }, Boolean(options.json));
       if (!summary) return;
       if (options.json) printJson({ ...summary, folder: dir });
       else printSummary(summary);

@@ -1,0 +1,110 @@
+import type { ItemRow } from '../contract/contract.ts';
+import type { Db } from './open.ts';
+
+/** Typed queries on the items table: pages of items as the API shows them, and the import's record of changes. */
+
+export interface ItemConversionColumns {
+  format: string;
+  upscaled: boolean;
+  cropped: number;
+  fromColour: boolean;
+  matte: string | null;
+}
+
+/** How an item was changed on import; filters for listing items. */
+export type ItemChange = 'upscaled' | 'cropped' | 'fromColour' | 'transparent';
+
+/** SQL conditions for each change (items imported before these were recorded match none). */
+export const itemChangeSql: Record<ItemChange, string> = {
+  upscaled: 'upscaled = 1',
+  cropped: 'cropped > 0',
+  fromColour: 'from_colour = 1',
+  transparent: 'matte IS NOT NULL',
+};
+
+export interface ImportChangeCounts {
+  /** Items (status ok) whose transparent pixels were composited, by the matte colour used. */
+  transparent: number;
+  mattes: Record<string, number>;
+  upscaled: number;
+  cropped: number;
+  fromColour: number;
+  /** Items by their file's format. */
+  formats: Record<string, number>;
+}
+
+export function importChangeCounts(db: Db, datasetId: number): ImportChangeCounts {
+  const counts = db
+    .prepare(
+      `SELECT count(*) FILTER (WHERE ${itemChangeSql.transparent}) AS transparent, count(*) FILTER (WHERE ${itemChangeSql.upscaled}) AS upscaled,
+              count(*) FILTER (WHERE ${itemChangeSql.cropped}) AS cropped, count(*) FILTER (WHERE ${itemChangeSql.fromColour}) AS fromColour
+       FROM items WHERE dataset_id = ? AND status = 'ok'`,
+    )
+    .get(datasetId) as { transparent: number; upscaled: number; cropped: number; fromColour: number };
+  const groups = (column: string) =>
+    Object.fromEntries(
+      (db.prepare(`SELECT ${column} AS key, count(*) AS n FROM items WHERE dataset_id = ? AND status = 'ok' AND ${column} IS NOT NULL GROUP BY ${column} ORDER BY n DESC`).all(datasetId) as {
+        key: string;
+        n: number;
+      }[]).map((row) => [row.key, row.n]),
+    );
+  return { ...counts, mattes: groups('matte'), formats: groups('format') };
+}
+
+/** Which items of a dataset to list; every field narrows the list. */
+export interface ItemFilter {
+  /** null: items without a label. */
+  label?: string | null;
+  split?: 'train' | 'val';
+  /** Case-insensitive substring of the path. */
+  search?: string;
+  changed?: ItemChange;
+  ids?: number[];
+}
+
+interface ItemDbRow extends Omit<ItemRow, 'attributes' | 'upscaled' | 'fromColour'> {
+  attributes: string | null;
+  upscaled: number | null;
+  fromColour: number | null;
+}
+
+const flag = (value: number | null) => (value === null ? null : value === 1);
+
+function whereOf(datasetId: number, filter: ItemFilter): { sql: string; params: (string | number)[] } {
+  const where = ['dataset_id = ?'];
+  const params: (string | number)[] = [datasetId];
+  const add = (clause: string, ...values: (string | number)[]) => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (filter.label === null) add('label IS NULL');
+  else if (filter.label !== undefined) add('label = ?', filter.label);
+  if (filter.split) add('split = ?', filter.split);
+  if (filter.search) add('instr(lower(path), lower(?)) > 0', filter.search);
+  if (filter.changed) add(itemChangeSql[filter.changed]);
+  if (filter.ids) add(`id IN (SELECT value FROM json_each(?))`, JSON.stringify(filter.ids));
+  return { sql: where.join(' AND '), params };
+}
+
+export function countItems(db: Db, datasetId: number, filter: ItemFilter = {}): number {
+  const where = whereOf(datasetId, filter);
+  return db.prepare(`SELECT count(*) FROM items WHERE ${where.sql}`).pluck().get(...where.params) as number;
+}
+
+/** Items in id order, as the API's ItemRow. */
+export function itemRows(db: Db, datasetId: number, filter: ItemFilter = {}, page: { limit: number; offset: number } = { limit: -1, offset: 0 }): ItemRow[] {
+  const where = whereOf(datasetId, filter);
+  const rows = db
+    .prepare(
+      `SELECT id, path, label, attributes, split, width, height, status, cache_index AS slot,
+              format, upscaled, cropped, from_colour AS fromColour, matte
+       FROM items WHERE ${where.sql} ORDER BY id LIMIT ? OFFSET ?`,
+    )
+    .all(...where.params, page.limit, page.offset) as ItemDbRow[];
+  return rows.map((row) => ({
+    ...row,
+    attributes: row.attributes === null ? null : (JSON.parse(row.attributes) as Record<string, number>),
+    upscaled: flag(row.upscaled),
+    fromColour: flag(row.fromColour),
+  }));
+}
