@@ -9,6 +9,7 @@ export interface ApiHost {
   kind: HostKind;
   /** Native folder chooser; absent outside Electron. Resolves null when cancelled. */
   pickFolder?: (title?: string) => Promise<string | null>;
+  /** Native Save dialog; absent outside Electron. The only source of a path the API writes to. */
   pickSaveFile?: (defaultName?: string) => Promise<string | null>;
   /** Starts the trainer process; default child_process.fork (Electron passes a utilityProcess adapter). */
   fork?: (entry: string) => ChildLike;

@@ -52,8 +52,9 @@ export function nodeFork(entry: string): ChildLike {
   const child = forkProcess(entry, [], { execArgv: ['--import', 'tsx'], silent: true });
   return {
     pid: child.pid,
+    // A trainer exiting as the message goes cannot take it (EPIPE); its exit reaches onExit, so the error is dropped.
     send: (message) => {
-      if (child.connected) child.send(message);
+      if (child.connected) child.send(message, () => undefined);
     },
     onMessage: (listener) => child.on('message', listener),
     onExit: (listener) => child.on('exit', listener),

@@ -33,13 +33,9 @@ export const { api, host, onEvent, onAnyEvent, imageUrl, atlasUrl } = client;
  */
 export async function saveCsv(runId: number, kind: 'embeddings' | 'outliers' = 'embeddings'): Promise<string | null> {
   const name = `run-${runId}-${kind}.csv`;
-  if (host === 'electron') {
-    const { path } = await api.pickSaveFile({ defaultName: name });
-    if (!path) return null;
-    return (await api.exportCsv({ runId, kind, path })).path;
-  }
+  if (host === 'electron') return (await api.exportCsv({ runId, kind }))?.path ?? null;
   const link = document.createElement('a');
-  link.href = `/api/runs/${runId}/export.csv?kind=${kind}`;
+  link.href = `api/runs/${runId}/export.csv?kind=${kind}`;
   link.download = name;
   link.click();
   return name;
