@@ -31,6 +31,10 @@ export interface ApiContext {
   log: Logger;
   imports: Map<string, AbortController>;
   trainings: Map<number, RunningTraining>;
+  /** At most this many trainer processes at once (LATENT_LAB_MAX_TRAININGS, serve --max-trainings; default 1). */
+  maxTrainings: number;
+  /** Runs waiting for a free slot, in order (status 'queued'). */
+  queuedTrainings: number[];
   /** UMAPs computing on worker threads; close() aborts them. */
   projections: Set<AbortController>;
 }

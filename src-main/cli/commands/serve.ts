@@ -8,12 +8,14 @@ import { defaultRendererDir } from '../../server/renderer-dir.ts';
 import { startServer } from '../../server/server.ts';
 import { tokenFromFile } from '../../server/token.ts';
 import { dbPathOf } from '../context.ts';
+import { parseCount } from '../support.ts';
 
 interface ServeOptions {
   port: string;
   host: string;
   open?: boolean;
   tokenFile?: string;
+  maxTrainings?: string;
 }
 
 function parsePort(text: string): number {
@@ -30,6 +32,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'port to listen on (0 picks a free one)', '4178')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--open', 'open the page in the default browser (the token goes through a private file, never a command line)')
+    .option('--max-trainings <n>', 'trainings that run at once; more wait as queued runs (default LATENT_LAB_MAX_TRAININGS, else 1)')
     .option('--token-file <file>', 'keep the access token in FILE (created 0600 if absent), so a restarted server keeps open tabs working')
     .action(async (options: ServeOptions, command: Command) => {
       const port = parsePort(options.port);
@@ -42,7 +45,8 @@ export function register(program: Command): void {
             'Prefer the default 127.0.0.1 and an SSH tunnel (ssh -L 4178:127.0.0.1:4178 workstation).\n\n',
         );
       }
-      const api = createApi({ dbPath: dbPathOf(command), host: { kind: 'server' } });
+      const maxTrainings = options.maxTrainings === undefined ? undefined : parseCount(options.maxTrainings, '--max-trainings');
+      const api = createApi({ dbPath: dbPathOf(command), host: { kind: 'server' }, maxTrainings });
       const server = await startServer({ api, host: options.host, port, token, rendererDir: defaultRendererDir }).catch(async (error: NodeJS.ErrnoException) => {
         await api.close();
         if (error.code === 'EADDRINUSE') throw new UserError(`Port ${port} is in use; pick another with --port (0 picks a free one).`);
