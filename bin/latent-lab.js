@@ -1,7 +1,35 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly through tsx, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (out/cli, built by `npm install` or `npm run build:cli`) when it is newer than every
+// source file, so a command starts in a fraction of a second; otherwise (a checkout being edited, or no build
+// yet) runs the TypeScript directly through tsx.
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src-main/cli/main.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = `${dir}/${entry.name}`;
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(file) : fs.statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+function compiledIsCurrent() {
+  try {
+    return fs.statSync(`${root}out/cli/built`).mtimeMs > Math.max(newestSource(`${root}src-main`), fs.statSync(`${root}package.json`).mtimeMs);
+  } catch {
+    return false;
+  }
+}
+
+let main;
+if (compiledIsCurrent()) {
+  ({ main } = await import('../out/cli/latent-lab.js'));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src-main/cli/main.ts'));
+}
 process.exitCode = await main(process.argv);

@@ -15,3 +15,14 @@ export class UserError extends Error {
 export function isUserError(error: unknown): error is Error & { code?: string } {
   return error instanceof Error && (error.name === 'UserError' || error.name === 'StoreError');
 }
+
+/** A failed API call, as in-process callers (the CLI) receive it: the API's error code and its message for people. */
+export class ApiCallError extends Error {
+  override name = 'ApiCallError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,5 +1,5 @@
 import { setRunStatus } from '../engine/runs.ts';
-import { UserError } from '../errors.ts';
+import { ApiCallError, UserError } from '../errors.ts';
 import { cacheDirFor } from '../paths.ts';
 import { openStore } from '../store/open.ts';
 import type { ApiInput, ApiOutput, ApiResult } from '../contract/contract.ts';
@@ -46,16 +46,6 @@ export interface Api {
   readonly context: ApiContext;
   /** Stops background work and closes the database. */
   close(): Promise<void>;
-}
-
-export class ApiCallError extends Error {
-  override name = 'ApiCallError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export function createApi(options: ApiOptions): Api {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createApi, type Api } from '../api/create-api.ts';
+import type { Api } from '../api/create-api.ts';
 import { resolveDbPath } from '../paths.ts';
 import { openStore, type Db } from '../store/open.ts';
 
@@ -38,6 +38,8 @@ export function printJson(value: unknown): void {
  * main() prints with the API's field names translated to flag names.
  */
 export async function withApi<T>(command: Command, use: (api: Api) => T | Promise<T>): Promise<T> {
+  // Loaded here, not at the top, so `--help` and argument errors never load the engine.
+  const { createApi } = await import('../api/create-api.ts');
   const api = createApi({ dbPath: dbPathOf(command), host: { kind: 'cli' } });
   try {
     return await use(api);

@@ -2,24 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { ApiCallError } from '../api/create-api.ts';
-import { isUserError } from '../errors.ts';
+import { ApiCallError, isUserError } from '../errors.ts';
+import { commands } from './commands/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageJson = JSON.parse(fs.readFileSync(path.join(here, '../../package.json'), 'utf8')) as { version: string };
-
-/** A command module: one file in ./commands, found at start, so commands plug in without touching each other. */
-export type RegisterCommand = (program: Command) => void;
-
-async function loadCommands(program: Command): Promise<void> {
-  const dir = path.join(here, 'commands');
-  const files = fs.readdirSync(dir).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts')).sort();
-  for (const file of files) {
-    const mod = (await import(path.join(dir, file))) as { register?: RegisterCommand };
-    if (typeof mod.register !== 'function') throw new Error(`CLI command module ${file} exports no register()`);
-    mod.register(program);
-  }
-}
 
 export async function buildProgram(): Promise<Command> {
   const program = new Command('latent-lab')
@@ -31,7 +18,7 @@ export async function buildProgram(): Promise<Command> {
     .exitOverride();
   // One line per command (the terminal may fold it); full descriptions are in `latent-lab <command> --help`.
   program.configureHelp({ sortSubcommands: true, helpWidth: 240 });
-  await loadCommands(program);
+  for (const register of commands) register(program);
   for (const sub of program.commands) sub.exitOverride().showHelpAfterError(`(run latent-lab ${sub.name()} --help for its options)`);
   return program;
 }

@@ -1,12 +1,9 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import cliProgress from 'cli-progress';
-import { resolveItem } from '../dataset/queries.ts';
-import { loadRunModel, type RunModel } from '../engine/run-model.ts';
+import type { Api } from '../api/create-api.ts';
+import type { DecodedImage } from '../contract/contract.ts';
 import { UserError } from '../errors.ts';
-import type { Db } from '../store/open.ts';
-import type { Images } from '../latent/decode.ts';
-import { imagesToPng, type GridOptions } from '../latent/png.ts';
 
 /** Shared argument parsing and output for the CLI commands. */
 
@@ -37,39 +34,49 @@ export function parseChoice<T extends string>(value: string, flag: string, choic
   return value as T;
 }
 
-/** An item of the run's dataset by id or by its path relative to the dataset folder. */
-export function resolveRunItem(db: Db, runId: number, ref: string): number {
-  const datasetId = db.prepare('SELECT dataset_id FROM runs WHERE id = ?').pluck().get(runId) as number | undefined;
-  if (datasetId === undefined) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
-  return resolveItem(db, datasetId, ref).id;
+/** Item ids of a run's dataset from the CLI's ITEM arguments (an id or a path relative to the dataset folder). */
+export async function itemIds(api: Api, runId: number, refs: string[]): Promise<number[]> {
+  const { items } = await api.invoke('lookupItems', { runId, refs });
+  return items.map((item) => item.id);
 }
 
-/** Loads a run's trained model for `use` and frees it afterwards. */
-export async function withRunModel<T>(db: Db, runId: number, use: (model: RunModel) => Promise<T>): Promise<T> {
-  const model = await loadRunModel(db, runId);
-  try {
-    return await use(model);
-  } finally {
-    model.dispose();
-  }
+export interface GridOptions {
+  /** Images per row (default: all in one strip). */
+  columns?: number;
+  /** Pixels of white between images. */
+  gap?: number;
 }
 
-/** Writes decoded images as one PNG strip or grid and says so on stdout. */
-export async function writeImages(file: string, images: Images, grid: GridOptions = {}): Promise<void> {
+/** Writes images decoded by the API as one PNG strip or grid and says so on stdout. */
+export async function writeImages(file: string, images: DecodedImage[], grid: GridOptions = {}): Promise<void> {
   if (path.extname(file).toLowerCase() !== '.png') throw new UserError(`--out must name a .png file, got "${file}"`);
-  const png = await imagesToPng(images, grid);
+  const { default: sharp } = await import('sharp');
+  const { width, height } = images[0];
+  const gap = grid.gap ?? 2;
+  const columns = Math.max(1, Math.min(grid.columns ?? images.length, images.length));
+  const rows = Math.ceil(images.length / columns);
+  const canvas = sharp({
+    create: { width: columns * width + (columns - 1) * gap, height: rows * height + (rows - 1) * gap, channels: 3, background: '#ffffff' },
+  });
+  const tiles = images.map((image, i) => ({
+    input: Buffer.from(image.dataUrl.slice(image.dataUrl.indexOf(',') + 1), 'base64'),
+    left: (i % columns) * (width + gap),
+    top: Math.floor(i / columns) * (height + gap),
+  }));
   try {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    fs.writeFileSync(file, png);
+    await canvas.composite(tiles).png().toFile(file);
   } catch (error) {
     throw new UserError(`cannot write ${file}: ${(error as Error).message}`, 'io_error');
   }
-  process.stdout.write(`wrote ${file} (${images.n} image${images.n === 1 ? '' : 's'} of ${images.size}x${images.size})\n`);
+  process.stdout.write(`wrote ${file} (${images.length} image${images.length === 1 ? '' : 's'} of ${width}x${height})\n`);
 }
 
 /** A progress bar on stderr (only when stderr is a terminal, so scripts and logs stay clean). */
 export function progressBar(label: string): { update(fraction: number, phase?: string): void; stop(): void } {
   if (!process.stderr.isTTY) return { update() {}, stop() {} };
+  // Required only when drawn, so commands that never draw one start without it.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
   const bar = new cliProgress.SingleBar(
     { stream: process.stderr, format: `${label} {phase} [{bar}] {percentage}% | ETA {eta}s`, barsize: 30, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
@@ -79,4 +86,15 @@ export function progressBar(label: string): { update(fraction: number, phase?: s
     update: (fraction, phase = '') => bar.update(Math.round(fraction * 1000), { phase }),
     stop: () => bar.stop(),
   };
+}
+
+/** Prints rows under a header row, each column as wide as its widest cell; numbers right-aligned, the last column unpadded. */
+export function printTable(header: string[], rows: (string | number)[][]): void {
+  const cells = [header, ...rows.map((row) => row.map(String))];
+  const numeric = header.map((_, c) => rows.length > 0 && rows.every((row) => typeof row[c] === 'number' || /^-?[\d.]+(e[-+]?\d+)?$|^-$/.test(String(row[c]))));
+  const widths = header.map((_, c) => Math.max(...cells.map((row) => row[c].length)));
+  for (const row of cells) {
+    const line = row.map((cell, c) => (c === row.length - 1 && !numeric[c] ? cell : numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c])));
+    process.stdout.write(line.join('  ').trimEnd() + '\n');
+  }
 }

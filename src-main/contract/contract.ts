@@ -51,6 +51,8 @@ export const inputSchemas = {
     search: z.string().max(500).optional(),
   }),
   getAtlas: z.strictObject({ datasetId: id }),
+  /** Items of a run's dataset by id or by path relative to the dataset folder (the CLI's ITEM arguments). */
+  lookupItems: z.strictObject({ runId, refs: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }),
   startImport: z.strictObject({
     folder: z.string().min(1, 'choose a folder to import'),
     name: z.string().min(1).max(200).optional(),
@@ -138,6 +140,11 @@ export interface AppInfo {
   dbPath: string;
   /** Native Open/Save dialogs exist (Electron); in a browser, type a path or download instead. */
   nativeDialogs: boolean;
+  /** The database's migration version and what it holds. */
+  schemaVersion: number;
+  datasets: number;
+  items: number;
+  runs: number;
 }
 
 export interface PickedPath {
@@ -381,6 +388,7 @@ export interface ApiOutputs {
   getDataset: DatasetDetail;
   listItems: ItemPage;
   getAtlas: AtlasLayout;
+  lookupItems: { items: ItemRow[] };
   startImport: JobStarted;
   cancelImport: { cancelled: boolean };
   startDemo: JobStarted;

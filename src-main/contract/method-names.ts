@@ -12,6 +12,7 @@ export const methodNames = [
   'getDataset',
   'listItems',
   'getAtlas',
+  'lookupItems',
   'startImport',
   'cancelImport',
   'startDemo',

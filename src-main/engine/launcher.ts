@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
+import { siblingEntry } from '../worker-thread.ts';
 import { openStore, type Db } from '../store/open.ts';
 import { resolveConfig, type TrainConfig, type TrainOptions } from './config.ts';
 import type { RunSummary, TrainEvent } from './events.ts';
@@ -46,11 +47,11 @@ export interface TrainingHandle {
   done: Promise<RunSummary>;
 }
 
-export const trainerEntry = fileURLToPath(new URL('./trainer-process.ts', import.meta.url));
+export const trainerEntry = fileURLToPath(siblingEntry(import.meta.url, 'trainer-process').url);
 
-/** child_process.fork through tsx, output captured so it never mixes with the CLI's stdout. */
+/** child_process.fork (through tsx from a source checkout), output captured so it never mixes with the CLI's stdout. */
 export function nodeFork(entry: string): ChildLike {
-  const child = forkProcess(entry, [], { execArgv: ['--import', 'tsx'], silent: true });
+  const child = forkProcess(entry, [], { execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [], silent: true });
   return {
     pid: child.pid,
     // A trainer exiting as the message goes cannot take it (EPIPE); its exit reaches onExit, so the error is dropped.

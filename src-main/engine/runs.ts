@@ -77,22 +77,3 @@ export function runSummary(db: Db, runId: number): RunSummary {
     error: run.error,
   };
 }
-
-export interface RunListing extends RunSummary {
-  datasetName: string;
-  epochsPlanned: number;
-  createdAt: string;
-}
-
-/** Every run, newest first, with its latest metrics. */
-export function listRuns(db: Db, datasetId?: number): RunListing[] {
-  const rows = db
-    .prepare(`SELECT r.id, r.created_at, d.name FROM runs r JOIN datasets d ON d.id = r.dataset_id ${datasetId === undefined ? '' : 'WHERE r.dataset_id = ?'} ORDER BY r.id DESC`)
-    .all(...(datasetId === undefined ? [] : [datasetId])) as { id: number; created_at: string; name: string }[];
-  return rows.map((r) => ({
-    ...runSummary(db, r.id),
-    datasetName: r.name,
-    epochsPlanned: readRun(db, r.id).config.epochs,
-    createdAt: r.created_at,
-  }));
-}

@@ -46,6 +46,7 @@ export function sampleInputs(seed: { datasetId: number; itemIds: number[]; runId
     getDataset: { datasetId: seed.datasetId },
     listItems: { datasetId: seed.datasetId, limit: 2 },
     getAtlas: { datasetId: seed.datasetId },
+    lookupItems: { runId, refs: ['cats/a.png', String(b)] },
     startImport: { folder: path.join(seed.dir, 'no-such-folder') },
     cancelImport: { jobId: 'no-such-job' },
     startDemo: { count: 3 },

@@ -1,5 +1,6 @@
 import packageJson from '../../../package.json' with { type: 'json' };
 import { UserError } from '../../errors.ts';
+import { storeContents } from '../../store/contents.ts';
 import type { Handlers } from './types.ts';
 
 function noDialogs(): UserError {
@@ -13,6 +14,7 @@ export const appHandlers = {
     host: ctx.host.kind,
     dbPath: ctx.dbPath,
     nativeDialogs: ctx.host.pickFolder !== undefined,
+    ...storeContents(ctx.db),
   }),
   pickFolder: async (input, ctx) => {
     if (!ctx.host.pickFolder) throw noDialogs();

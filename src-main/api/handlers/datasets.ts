@@ -1,4 +1,5 @@
-import { getDataset, listDatasets, type DatasetInfo } from '../../dataset/queries.ts';
+import { getDataset, listDatasets, resolveItem, type DatasetInfo } from '../../dataset/queries.ts';
+import { readRun } from '../../engine/run-record.ts';
 import type { Db } from '../../store/open.ts';
 import type { DatasetDetail, DatasetSummary, ItemRow } from '../../contract/contract.ts';
 import { notFound } from '../errors.ts';
@@ -45,5 +46,13 @@ export const datasetHandlers = {
       .all(...params, input.limit, input.offset) as ItemDbRow[];
     const items = rows.map((row) => ({ ...row, attributes: row.attributes === null ? null : (JSON.parse(row.attributes) as Record<string, number>) }));
     return { total, items };
+  },
+  lookupItems: (input, ctx) => {
+    const { datasetId } = readRun(ctx.db, input.runId);
+    const items = input.refs.map((ref) => {
+      const { cacheIndex, ...item } = resolveItem(ctx.db, datasetId, ref);
+      return { ...item, slot: cacheIndex };
+    });
+    return { items };
   },
 } satisfies Partial<Handlers>;

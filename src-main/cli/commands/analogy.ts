@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { analogy, reconstructions } from '../../latent/arithmetic.ts';
-import { loadRunCodes } from '../../latent/codes.ts';
-import { withDb } from '../context.ts';
-import { parseRunId, resolveRunItem, withRunModel, writeImages } from '../support.ts';
+import { withApi } from '../context.ts';
+import { itemIds, parseRunId, writeImages } from '../support.ts';
 
 /** `latent-lab analogy <run> A B C`: decode(z_A - z_B + z_C). */
 export function register(program: Command): void {
@@ -16,17 +14,11 @@ export function register(program: Command): void {
     .requiredOption('--out <file.png>', 'PNG to write')
     .action(async (runRef: string, a: string, b: string, c: string, flags: { out: string }, command: Command) => {
       const runId = parseRunId(runRef);
-      await withDb(command, (db) => {
-        const ids = [a, b, c].map((ref) => resolveRunItem(db, runId, ref));
-        const codes = loadRunCodes(db, runId);
-        return withRunModel(db, runId, async (model) => {
-          const inputs = reconstructions(db, model, codes, ids);
-          const result = analogy(db, model, codes, ids[0], ids[1], ids[2]);
-          const pixels = new Float32Array(inputs.pixels.length + result.pixels.length);
-          pixels.set(inputs.pixels);
-          pixels.set(result.pixels, inputs.pixels.length);
-          await writeImages(flags.out, { ...result, n: 4, pixels });
-        });
+      await withApi(command, async (api) => {
+        const ids = await itemIds(api, runId, [a, b, c]);
+        const inputs = await Promise.all(ids.map((itemId) => api.invoke('reconstruct', { runId, itemId })));
+        const result = await api.invoke('analogy', { runId, a: ids[0], b: ids[1], c: ids[2] });
+        await writeImages(flags.out, [...inputs, result]);
       });
     });
 }

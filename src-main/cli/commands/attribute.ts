@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors.ts';
-import { applyAttribute } from '../../latent/arithmetic.ts';
-import { attributeVectors } from '../../latent/attributes.ts';
-import { loadRunCodes } from '../../latent/codes.ts';
-import { printJson, withDb } from '../context.ts';
-import { parseList, parseNumber, parseRunId, resolveRunItem, withRunModel, writeImages } from '../support.ts';
+import { printJson, withApi } from '../context.ts';
+import { itemIds, parseList, parseNumber, parseRunId, printTable, writeImages } from '../support.ts';
 
 interface Flags {
   attr?: string;
@@ -30,27 +27,25 @@ export function register(program: Command): void {
     .action(async (runRef: string, flags: Flags, command: Command) => {
       const runId = parseRunId(runRef);
       const balanced = parseList(flags.balanced);
-      await withDb(command, (db) => {
-        const codes = loadRunCodes(db, runId);
+      await withApi(command, async (api) => {
         if (!flags.item) {
-          const vectors = attributeVectors(db, codes, balanced).map(({ vector: _v, ...rest }) => rest);
+          const { vectors } = await api.invoke('attributeVectors', { runId, balanced });
           if (flags.json) return printJson(vectors);
-          process.stdout.write(`${'name'.padEnd(24)} ${'kind'.padEnd(9)} ${'AUC'.padStart(6)} ${'with'.padStart(7)} ${'without'.padStart(8)}\n`);
-          for (const v of vectors) {
-            process.stdout.write(`${v.name.padEnd(24)} ${v.kind.padEnd(9)} ${v.auc.toFixed(3).padStart(6)} ${String(v.withCount).padStart(7)} ${String(v.withoutCount).padStart(8)}\n`);
-          }
+          printTable(
+            ['name', 'kind', 'AUC', 'with', 'without'],
+            vectors.map((v) => [v.name, v.kind, v.auc.toFixed(3), v.withCount, v.withoutCount]),
+          );
           return;
         }
         if (!flags.attr || !flags.out) throw new UserError('applying a vector needs --attr NAME, --item ITEM and --out FILE.png');
         const strengths = parseList(flags.strength).map((s) => parseNumber(s, '--strength'));
         if (strengths.length === 0) throw new UserError('--strength needs at least one number');
-        const itemId = resolveRunItem(db, runId, flags.item);
-        const { attr, out } = flags;
-        return withRunModel(db, runId, async (model) => {
-          const shifted = applyAttribute(db, model, codes, itemId, attr, strengths, balanced);
-          await writeImages(out, shifted);
-          process.stdout.write(`${shifted.vector.kind} "${shifted.vector.name}": AUC ${shifted.vector.auc.toFixed(3)}, strengths ${strengths.join(', ')}\n`);
-        });
+        const [itemId] = await itemIds(api, runId, [flags.item]);
+        const attribute = flags.attr;
+        const images = [];
+        for (const strength of strengths) images.push(await api.invoke('applyAttribute', { runId, itemId, attribute, strength, balanced }));
+        await writeImages(flags.out, images);
+        process.stdout.write(`"${attribute}": AUC ${images[0].auc.toFixed(3)}, strengths ${strengths.join(', ')}\n`);
       });
     });
 }

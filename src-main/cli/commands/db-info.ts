@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { dbPathOf, printJson, withDb } from '../context.ts';
+import { printJson, withApi } from '../context.ts';
 
 /** `latent-lab info`: where the data lives and what it holds. */
 export function register(program: Command): void {
@@ -8,17 +8,10 @@ export function register(program: Command): void {
     .description('show the database file, its schema version and what it holds')
     .option('--json', 'print one JSON object')
     .action(async (options: { json?: boolean }, command: Command) => {
-      const info = await withDb(command, (db) => {
-        const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-        return {
-          db: dbPathOf(command),
-          schemaVersion: db.pragma('user_version', { simple: true }) as number,
-          datasets: count('datasets'),
-          items: count('items'),
-          runs: count('runs'),
-        };
-      });
-      if (options.json) return printJson(info);
-      for (const [key, value] of Object.entries(info)) process.stdout.write(`${key.padEnd(14)} ${value}\n`);
+      const info = await withApi(command, (api) => api.invoke('appInfo', {}));
+      const { dbPath: db, schemaVersion, datasets, items, runs } = info;
+      const shown = { db, schemaVersion, datasets, items, runs };
+      if (options.json) return printJson(shown);
+      for (const [key, value] of Object.entries(shown)) process.stdout.write(`${key.padEnd(14)} ${value}\n`);
     });
 }

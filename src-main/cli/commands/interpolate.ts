@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { loadRunCodes } from '../../latent/codes.ts';
-import { interpolateItems } from '../../latent/interpolate.ts';
-import { withDb } from '../context.ts';
-import { parseChoice, parseCount, parseRunId, resolveRunItem, withRunModel, writeImages } from '../support.ts';
+import { withApi } from '../context.ts';
+import { itemIds, parseChoice, parseCount, parseRunId, writeImages } from '../support.ts';
 
 /** `latent-lab interpolate <run> --from A --to B`: the decoded walk between two items as a PNG strip. */
 export function register(program: Command): void {
@@ -19,11 +17,10 @@ export function register(program: Command): void {
       const runId = parseRunId(runRef);
       const steps = parseCount(flags.steps, '--steps', 2);
       const method = parseChoice(flags.method, '--method', ['lerp', 'slerp'] as const);
-      await withDb(command, (db) => {
-        const from = resolveRunItem(db, runId, flags.from);
-        const to = resolveRunItem(db, runId, flags.to);
-        const codes = loadRunCodes(db, runId);
-        return withRunModel(db, runId, (model) => writeImages(flags.out, interpolateItems(db, model, codes, from, to, steps, method)));
+      await withApi(command, async (api) => {
+        const [from, to] = await itemIds(api, runId, [flags.from, flags.to]);
+        const walk = await api.invoke('interpolate', { runId, from, to, steps, method });
+        await writeImages(flags.out, walk.images);
       });
     });
 }

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { loadRunCodes } from '../../latent/codes.ts';
-import { nearestItems } from '../../latent/neighbors.ts';
-import { printJson, withDb } from '../context.ts';
-import { parseChoice, parseCount, parseRunId, resolveRunItem } from '../support.ts';
+import { printJson, withApi } from '../context.ts';
+import { itemIds, parseChoice, parseCount, parseRunId, printTable } from '../support.ts';
 
 /** `latent-lab neighbors <run> <item>`: exact nearest items in the latent space. */
 export function register(program: Command): void {
@@ -18,13 +16,16 @@ export function register(program: Command): void {
       const runId = parseRunId(runRef);
       const k = parseCount(flags.k, '--k');
       const metric = parseChoice(flags.metric, '--metric', ['euclidean', 'cosine'] as const);
-      await withDb(command, (db) => {
-        const itemId = resolveRunItem(db, runId, itemRef);
-        const found = nearestItems(loadRunCodes(db, runId), { itemId }, k, metric);
-        const describe = db.prepare('SELECT path, label FROM items WHERE id = ?');
-        const rows = found.map((f) => ({ ...f, ...(describe.get(f.itemId) as { path: string; label: string | null }) }));
+      await withApi(command, async (api) => {
+        const [itemId] = await itemIds(api, runId, [itemRef]);
+        const { neighbours } = await api.invoke('neighbours', { runId, itemId, k, metric });
+        const { items } = await api.invoke('lookupItems', { runId, refs: neighbours.map((n) => String(n.itemId)) });
+        const rows = neighbours.map((n, i) => ({ itemId: n.itemId, path: items[i].path, label: items[i].label, distance: n.distance }));
         if (flags.json) return printJson(rows);
-        for (const r of rows) process.stdout.write(`${String(r.itemId).padStart(8)}  ${r.distance.toFixed(5).padStart(10)}  ${r.label ?? '-'}  ${r.path}\n`);
+        printTable(
+          ['item', 'distance', 'label', 'path'],
+          rows.map((r) => [r.itemId, r.distance.toFixed(5), r.label ?? '-', r.path]),
+        );
       });
     });
 }

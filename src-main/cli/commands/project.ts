@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
+import { printJson, withApi } from '../context.ts';
 import { parseChoice, parseCount, parseList, parseNumber, parseRunId, progressBar } from '../support.ts';
-import { getProjection, type ProjectionRequest } from '../../latent/projections.ts';
-import { openDbOf, printJson } from '../context.ts';
 
 interface Flags {
   method: string;
@@ -27,35 +26,23 @@ export function register(program: Command): void {
     .action(async (runRef: string, flags: Flags, command: Command) => {
       const runId = parseRunId(runRef);
       const method = parseChoice(flags.method, '--method', ['pca', 'umap', 'raw'] as const);
-      let request: ProjectionRequest;
-      if (method === 'raw') request = { method, dims: flags.dims ? parseList(flags.dims).map((d) => parseCount(d, '--dims', 0)) : undefined };
-      else if (method === 'umap') {
-        request = {
-          method,
-          params: {
-            seed: flags.seed === undefined ? undefined : parseCount(flags.seed, '--seed', 0),
-            nNeighbors: flags.neighbors === undefined ? undefined : parseCount(flags.neighbors, '--neighbors', 2),
-            minDist: flags.minDist === undefined ? undefined : parseNumber(flags.minDist, '--min-dist'),
-          },
-        };
-      } else request = { method };
-      const db = openDbOf(command);
+      const optional = <T>(value: string | undefined, parse: (v: string) => T) => (value === undefined ? undefined : parse(value));
+      const input = {
+        runId,
+        method,
+        dims: optional(flags.dims, (d) => parseList(d).map((dim) => parseCount(dim, '--dims', 0))),
+        seed: optional(flags.seed, (s) => parseCount(s, '--seed', 0)),
+        neighbours: optional(flags.neighbors, (k) => parseCount(k, '--neighbors', 2)),
+        minDist: optional(flags.minDist, (d) => parseNumber(d, '--min-dist')),
+      };
       const bar = progressBar(method);
       const started = performance.now();
-      try {
-        const projection = await getProjection(db, runId, request, { onProgress: (phase, fraction) => bar.update(fraction, phase) });
-        bar.stop();
-        if (flags.json) {
-          return printJson({ runId, method, params: projection.params, cached: projection.cached, itemIds: Array.from(projection.itemIds), coords: Array.from(projection.coords) });
-        }
+      await withApi(command, async (api) => {
+        api.events.subscribe((event) => event.type === 'project.progress' && bar.update(event.data.fraction, event.data.phase));
+        const projection = await api.invoke('project', input).finally(() => bar.stop());
+        if (flags.json) return printJson(projection);
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        process.stdout.write(
-          `${method} projection of run ${runId}: ${projection.itemIds.length} items, ${projection.cached ? 'read from the store' : `computed in ${seconds} s and stored`}\n` +
-            `params ${JSON.stringify(projection.params)}\n`,
-        );
-      } finally {
-        bar.stop();
-        db.close();
-      }
+        process.stdout.write(`${method} projection of run ${runId}: ${projection.itemIds.length} items in ${seconds} s (stored for reuse)\nparams ${JSON.stringify(projection.params)}\n`);
+      });
     });
 }

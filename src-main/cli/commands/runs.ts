@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { listRuns, markInterruptedRuns } from '../../engine/runs.ts';
-import { printJson, withDb } from '../context.ts';
+import { printJson, withApi } from '../context.ts';
+import { printTable } from '../support.ts';
 
-const fmt = (v: number | null) => (v === null ? '-' : v.toPrecision(4));
+const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toPrecision(4));
 
 /** `latent-lab runs`: stored training runs with status and latest metrics. */
 export function register(program: Command): void {
@@ -11,21 +11,27 @@ export function register(program: Command): void {
     .description('list training runs with their status and latest metrics')
     .option('--json', 'print one JSON array')
     .action(async (options: { json?: boolean }, command: Command) => {
-      const runs = await withDb(command, (db) => {
-        markInterruptedRuns(db);
-        return listRuns(db);
-      });
+      const { runs, datasets } = await withApi(command, async (api) => ({ runs: await api.invoke('listRuns', {}), datasets: await api.invoke('listDatasets', {}) }));
       if (options.json) return printJson(runs);
       if (runs.length === 0) {
-        process.stdout.write('No runs yet: latent-lab train <dataset> --model ae\n');
+        process.stdout.write('No runs yet: latent-lab train <dataset>\n');
         return;
       }
-      process.stdout.write('  id  dataset           model     status       epochs  backend  train loss  val mse   val kl\n');
-      for (const r of runs) {
-        process.stdout.write(
-          `${String(r.run).padStart(4)}  ${r.datasetName.slice(0, 16).padEnd(16)}  ${r.model.padEnd(8)}  ${r.status.padEnd(11)}  ` +
-            `${`${r.epochs}/${r.epochsPlanned}`.padStart(6)}  ${(r.backend ?? '-').padEnd(7)}  ${fmt(r.trainLoss).padStart(10)}  ${fmt(r.valMse).padStart(8)}  ${fmt(r.valKl).padStart(7)}\n`,
-        );
-      }
+      const datasetName = new Map(datasets.map((d) => [d.id, d.name]));
+      printTable(
+        ['id', 'dataset', 'model', 'status', 'epochs', 'backend', 'train loss', 'val mse', 'val kl', 'name'],
+        runs.map((r) => [
+          r.id,
+          datasetName.get(r.datasetId) ?? String(r.datasetId),
+          r.model,
+          r.status,
+          r.epochsDone,
+          r.backend ?? '-',
+          fmt(r.last?.trainLoss),
+          fmt(r.last?.valMse),
+          fmt(r.last?.valKl),
+          r.name ?? '',
+        ]),
+      );
     });
 }

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { loadRunCodes } from '../../latent/codes.ts';
-import { manifoldGrid, sampleImages } from '../../latent/samples.ts';
-import { withDb } from '../context.ts';
-import { parseCount, parseRunId, withRunModel, writeImages } from '../support.ts';
+import { withApi } from '../context.ts';
+import { parseCount, parseRunId, writeImages } from '../support.ts';
 
 interface Flags {
   n: string;
@@ -25,20 +23,18 @@ export function register(program: Command): void {
     .option('--manifold [steps]', 'instead: the decoded steps x steps grid over a 2-D latent (default 10)')
     .action(async (runRef: string, flags: Flags, command: Command) => {
       const runId = parseRunId(runRef);
-      await withDb(command, (db) => {
-        const codes = loadRunCodes(db, runId);
-        return withRunModel(db, runId, async (model) => {
-          if (flags.manifold !== undefined) {
-            const steps = flags.manifold === true ? 10 : parseCount(flags.manifold as string, '--manifold', 2);
-            await writeImages(flags.out, manifoldGrid(model, codes, steps, flags.label), { columns: steps, gap: 0 });
-            return;
-          }
-          const n = parseCount(flags.n, '--n');
-          const samples = sampleImages(model, codes, n, { label: flags.label, seed: parseCount(flags.seed, '--seed', 0) });
-          const perLabelRows = model.conditional && flags.label === undefined;
-          await writeImages(flags.out, samples, { columns: perLabelRows ? n : Math.ceil(Math.sqrt(samples.n)) });
-          if (samples.source === 'fitted-gaussian') process.stdout.write(`run ${runId} (${model.model}) has no prior: sampled a Gaussian fitted to its codes\n`);
-        });
+      await withApi(command, async (api) => {
+        if (flags.manifold !== undefined) {
+          const steps = flags.manifold === true ? 10 : parseCount(flags.manifold as string, '--manifold', 2);
+          const grid = await api.invoke('manifold', { runId, steps, label: flags.label });
+          await writeImages(flags.out, grid.images, { columns: steps, gap: 0 });
+          return;
+        }
+        const n = parseCount(flags.n, '--n');
+        const samples = await api.invoke('samples', { runId, n, label: flags.label, seed: parseCount(flags.seed, '--seed', 0) });
+        const perLabelRows = samples.labels.length > 0 && flags.label === undefined;
+        await writeImages(flags.out, samples.images, { columns: perLabelRows ? n : Math.ceil(Math.sqrt(samples.images.length)) });
+        if (samples.source === 'fitted-gaussian') process.stdout.write(`run ${runId} has no prior: sampled a Gaussian fitted to its codes\n`);
       });
     });
 }
