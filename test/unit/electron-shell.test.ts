@@ -34,7 +34,7 @@ const files = {
   rendererDir,
   preload: '/app/out/electron/preload.cjs',
   trainer: '/app/out/electron/trainer.cjs',
-  sqliteBinding: '/app/out/native/electron-38.0.0-linux-x64/better_sqlite3.node',
+  sqliteBinding: '/app/out/native/electron-45.6.1-linux-x64/better_sqlite3.node',
 };
 
 before(async () => {
