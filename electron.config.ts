@@ -50,6 +50,9 @@ const config: Configuration = {
   extraResources: [{ from: stagedSqliteBinding, to: packagedSqliteBinding }],
   // Electron's security checklist: no running as plain Node, no NODE_OPTIONS or --inspect,
   // encrypted cookies, only the integrity-checked app.asar may load, and file:// gets no extra powers.
+  // Every fuse of Electron 45 is set here but its ninth, wasmTrapHandlers, which electron-builder's
+  // @electron/fuses 1.8 cannot name: it stays on (its default), so WebAssembly (the tfjs wasm backend)
+  // keeps its guard-page bounds checks instead of slower explicit ones.
   electronFuses: {
     runAsNode: false,
     enableCookieEncryption: true,

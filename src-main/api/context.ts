@@ -10,6 +10,7 @@ export interface ApiHost {
   kind: HostKind;
   /** Native folder chooser; absent outside Electron. Resolves null when cancelled. */
   pickFolder?: (title?: string) => Promise<string | null>;
+  /** Native Save dialog; absent outside Electron. The only source of a path the API writes to. */
   pickSaveFile?: (defaultName?: string) => Promise<string | null>;
   /** Starts the trainer process; default child_process.fork (Electron passes a utilityProcess adapter). */
   fork?: (entry: string) => ChildLike;
@@ -33,6 +34,10 @@ export interface ApiContext {
   log: Logger;
   imports: Map<string, AbortController>;
   trainings: Map<number, RunningTraining>;
+  /** At most this many trainer processes at once (LATENT_LAB_MAX_TRAININGS, serve --max-trainings; default 1). */
+  maxTrainings: number;
+  /** Runs waiting for a free slot, in order (status 'queued'). */
+  queuedTrainings: number[];
   /** UMAPs computing on worker threads; close() aborts them. */
   projections: Set<AbortController>;
 }

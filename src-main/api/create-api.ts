@@ -1,4 +1,5 @@
-import { ApiCallError } from '../errors.ts';
+import { setRunStatus } from '../engine/runs.ts';
+import { ApiCallError, UserError } from '../errors.ts';
 import { cacheDirFor } from '../paths.ts';
 import { openStore } from '../store/open.ts';
 import type { ApiInput, ApiOutput, ApiResult } from '../contract/contract.ts';
@@ -23,6 +24,17 @@ export interface ApiOptions {
   dbPath: string;
   host: ApiHost;
   log?: Logger;
+  /** Trainings running at once; more wait as queued runs. Default LATENT_LAB_MAX_TRAININGS, else 1. */
+  maxTrainings?: number;
+}
+
+/** LATENT_LAB_MAX_TRAININGS, checked: a whole number of 1 or more. */
+export function maxTrainingsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.LATENT_LAB_MAX_TRAININGS;
+  if (text === undefined || text === '') return 1;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new UserError(`LATENT_LAB_MAX_TRAININGS must be a whole number of 1 or more, not "${text}".`);
+  return value;
 }
 
 /** The one API object every front door wraps. */
@@ -52,6 +64,8 @@ export function createApi(options: ApiOptions): Api {
     log,
     imports: new Map(),
     trainings: new Map(),
+    maxTrainings: options.maxTrainings ?? maxTrainingsFromEnv(),
+    queuedTrainings: [],
     projections: new Set(),
   };
 
@@ -78,6 +92,8 @@ export function createApi(options: ApiOptions): Api {
     async close() {
       for (const controller of context.imports.values()) controller.abort();
       for (const controller of context.projections) controller.abort();
+      // Waiting runs never started: they stay resumable, as runs cut short by a closing app.
+      for (const runId of context.queuedTrainings.splice(0)) setRunStatus(context.db, runId, 'interrupted', { pid: null, error: 'Latent Lab closed before it started' });
       const trainings = [...context.trainings.values()];
       for (const training of trainings) training.stop();
       await Promise.allSettled(trainings.map((training) => training.done));

@@ -41,7 +41,6 @@ export const trainConfigSchema = z.strictObject({
 export const inputSchemas = {
   appInfo: z.strictObject({}),
   pickFolder: z.strictObject({ title: z.string().max(200).optional() }),
-  pickSaveFile: z.strictObject({ defaultName: z.string().max(255).optional() }),
 
   listDatasets: z.strictObject({}),
   getDataset: z.strictObject({ datasetId: id }),
@@ -127,7 +126,8 @@ export const inputSchemas = {
   manifold: z.strictObject({ runId, steps: z.number().int().min(2).max(32).default(10), label: z.string().optional() }),
   outliers: z.strictObject({ runId, top: z.number().int().min(1).max(100_000).default(100) }),
   runScores: z.strictObject({ runId }),
-  exportCsv: z.strictObject({ runId, kind: csvKind.default('embeddings'), path: z.string().min(1, 'choose where to save the CSV') }),
+  /** No path: the desktop app asks where with its own Save dialog (a browser downloads /api/runs/N/export.csv instead). */
+  exportCsv: z.strictObject({ runId, kind: csvKind.default('embeddings') }),
 } satisfies Record<MethodName, z.ZodType>;
 
 export type InputSchemas = typeof inputSchemas;
@@ -427,7 +427,6 @@ export interface CsvWritten {
 export interface ApiOutputs {
   appInfo: AppInfo;
   pickFolder: PickedPath;
-  pickSaveFile: PickedPath;
   listDatasets: DatasetSummary[];
   getDataset: DatasetDetail;
   listItems: ItemPage;
@@ -458,7 +457,8 @@ export interface ApiOutputs {
   manifold: ManifoldGrid;
   outliers: OutlierList;
   runScores: RunScores;
-  exportCsv: CsvWritten;
+  /** null when the person cancelled the Save dialog. */
+  exportCsv: CsvWritten | null;
 }
 
 // ---- results and errors, as every transport carries them ----

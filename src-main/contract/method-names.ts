@@ -7,7 +7,6 @@ export const methodNames = [
   // the host (what is running the API, native dialogs)
   'appInfo',
   'pickFolder',
-  'pickSaveFile',
   // datasets and import
   'listDatasets',
   'getDataset',

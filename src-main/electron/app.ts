@@ -39,7 +39,7 @@ export async function startElectronApp(electron: ElectronMain, files: ShellFiles
     return null;
   }
   app.enableSandbox();
-  app.on('web-contents-created', (_event, contents) => hardenContents(electron, contents));
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
 
   let window: BrowserWindow | null = null;
   const openWindow = () => {

@@ -6,6 +6,6 @@ import type * as Electron from 'electron';
  * pass a stand-in (test/helpers/electron-stub.ts); only main.ts and
  * preload.ts import the real module.
  */
-export type ElectronMain = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'Menu' | 'dialog' | 'utilityProcess' | 'shell'>;
+export type ElectronMain = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session' | 'Menu' | 'dialog' | 'utilityProcess'>;
 
 export type ElectronPreload = Pick<typeof Electron, 'contextBridge' | 'ipcRenderer'>;

@@ -1,7 +1,6 @@
 import type { Session, WebContents } from 'electron';
 import { contentSecurityPolicy } from '../server/security-headers.ts';
 import { appScheme, isAppUrl } from './app-origin.ts';
-import type { ElectronMain } from './electron-types.ts';
 
 /** The window's CSP: the browser server's, plus images from our own scheme. */
 export const electronCsp = contentSecurityPolicy({ img: [`${appScheme}:`], connect: [`${appScheme}:`] });
@@ -17,9 +16,11 @@ export function hardenSession(session: Session): void {
 
 /**
  * Every web contents stays on our pages: navigation elsewhere, new windows
- * and <webview> are refused; https links open in the system browser.
+ * and <webview> are refused. Nothing is handed to shell.openExternal either:
+ * the app has no external links, and a compromised page must not be able to
+ * launch URLs (or the handlers of custom schemes) on the desktop.
  */
-export function hardenContents(electron: ElectronMain, contents: WebContents): void {
+export function hardenContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
@@ -27,8 +28,5 @@ export function hardenContents(electron: ElectronMain, contents: WebContents): v
     if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void electron.shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }

@@ -7,6 +7,7 @@ import { siblingEntry } from '../worker-thread.ts';
 import { openStore, type Db } from '../store/open.ts';
 import { resolveConfig, type TrainConfig, type TrainOptions } from './config.ts';
 import type { RunSummary, TrainEvent } from './events.ts';
+import { checkTrainingMemory } from './memory-estimate.ts';
 import { familyOf } from './models/registry.ts';
 import { readRun } from './run-record.ts';
 import { createRun, markInterruptedRuns, runSummary, setRunStatus, updateRunConfig } from './runs.ts';
@@ -53,8 +54,9 @@ export function nodeFork(entry: string): ChildLike {
   const child = forkProcess(entry, [], { execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [], silent: true });
   return {
     pid: child.pid,
+    // A trainer exiting as the message goes cannot take it (EPIPE); its exit reaches onExit, so the error is dropped.
     send: (message) => {
-      if (child.connected) child.send(message);
+      if (child.connected) child.send(message, () => undefined);
     },
     onMessage: (listener) => child.on('message', listener),
     onExit: (listener) => child.on('exit', listener),
@@ -86,6 +88,7 @@ function prepareResume(db: Db, runId: number, options: TrainOptions): number {
   if (run.status === 'completed' && config.epochs <= run.epochsDone) {
     throw new UserError(`Run ${runId} already finished its ${run.epochsDone} epochs; pass --epochs N with N > ${run.epochsDone} to train it further.`, 'run_done');
   }
+  checkTrainingMemory(config, { size: run.size, channels: run.channels });
   updateRunConfig(db, runId, config);
   setRunStatus(db, runId, 'queued', { pid: process.pid, error: null });
   return runId;
@@ -107,32 +110,41 @@ function prepareNew(db: Db, datasetId: number, options: TrainOptions, name: stri
     }
     config = { ...config, labels };
   }
+  checkTrainingMemory(config, shape);
   const runId = createRun(db, datasetId, config, process.pid);
   if (name) db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, runId);
   return runId;
 }
 
 /**
- * Validates the request, records the run (queued) and starts a trainer process for it.
- * Throws a UserError before starting anything when the dataset, run or options are bad.
+ * Validates the request (options, dataset, the memory the run would need) and
+ * records the run as queued; starts nothing. Throws a UserError, recording
+ * nothing, when the dataset, run or options are bad. Returns the run id.
  */
-export function launchTraining(options: LaunchOptions): TrainingHandle {
+export function prepareTraining(options: Omit<LaunchOptions, 'fork'>): number {
   const db = openStore(options.dbPath);
-  let runId: number;
   try {
     markInterruptedRuns(db);
     const { name, ...config } = (options.config ?? {}) as TrainOptions & { name?: unknown };
     const runName = options.name ?? (typeof name === 'string' ? name : null);
-    if (options.resume !== undefined) runId = prepareResume(db, options.resume, config);
-    else if (options.dataset !== undefined) runId = prepareNew(db, options.dataset, config, runName);
-    else throw new UserError('Give a dataset to train on, or --resume RUN.', 'bad_request');
+    if (options.resume !== undefined) return prepareResume(db, options.resume, config);
+    if (options.dataset !== undefined) return prepareNew(db, options.dataset, config, runName);
+    throw new UserError('Give a dataset to train on, or --resume RUN.', 'bad_request');
   } finally {
     db.close();
   }
+}
 
+/** Validates and records the run (prepareTraining), then starts its trainer at once. */
+export function launchTraining(options: LaunchOptions): TrainingHandle {
+  return startTrainer(options.dbPath, prepareTraining(options), options.fork);
+}
+
+/** Starts a trainer process for a run prepareTraining recorded. */
+export function startTrainer(dbPath: string, runId: number, fork: (entry: string) => ChildLike = nodeFork): TrainingHandle {
   const events = new EventEmitter();
   let lastError: string | null = null;
-  const child = (options.fork ?? nodeFork)(trainerEntry);
+  const child = fork(trainerEntry);
   child.onOutput?.((line) => {
     if (line.trim() !== '') events.emit('event', { type: 'log', message: line } satisfies TrainEvent);
   });
@@ -144,7 +156,7 @@ export function launchTraining(options: LaunchOptions): TrainingHandle {
   const done = new Promise<RunSummary>((resolve, reject) => {
     child.onExit((code, signal) => {
       try {
-        const after = openStore(options.dbPath);
+        const after = openStore(dbPath);
         try {
           const status = readRun(after, runId).status;
           if (status === 'running' || status === 'queued') {
@@ -161,7 +173,7 @@ export function launchTraining(options: LaunchOptions): TrainingHandle {
       }
     });
   });
-  child.send({ type: 'start', dbPath: options.dbPath, runId });
+  child.send({ type: 'start', dbPath, runId });
   return {
     runId: Promise.resolve(runId),
     onEvent(listener) {

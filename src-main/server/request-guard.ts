@@ -12,13 +12,23 @@ export interface GuardConfig {
 
 export interface Refusal {
   status: number;
+  /** `bad_token` when the token is missing or wrong (a stale tab reloads and shows the message); `refused` otherwise. */
+  code: 'bad_token' | 'refused';
   message: string;
 }
 
 const loopbackNames = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
+const loopbackAddresses = new net.BlockList();
+loopbackAddresses.addSubnet('127.0.0.0', 8, 'ipv4');
+loopbackAddresses.addAddress('::1', 'ipv6');
+
+/** True for 'localhost' and the loopback addresses (127.0.0.0/8, ::1, bracketed or not); never for names like 127.evil.com. */
 export function isLoopback(host: string): boolean {
-  return loopbackNames.has(host.toLowerCase()) || host.startsWith('127.');
+  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (bare === 'localhost') return true;
+  const family = net.isIP(bare);
+  return family !== 0 && loopbackAddresses.check(bare, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /** The hostname part of a Host header ("[::1]:80" -> "[::1]"), lower case. */
@@ -62,13 +72,13 @@ export function tokenOf(req: IncomingMessage, url: URL, cookieName: string): str
 /** Checks every request (HTTP and WebSocket upgrade) before any route sees it; null means allowed. */
 export function refuse(req: IncomingMessage, url: URL, config: GuardConfig): Refusal | null {
   const host = req.headers.host;
-  if (!hostAllowed(host, config.boundHost)) return { status: 421, message: 'This server answers only to its own address (Host header refused).' };
+  if (!hostAllowed(host, config.boundHost)) return { status: 421, code: 'refused', message: 'This server answers only to its own address (Host header refused).' };
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${host}`) return { status: 403, message: 'Cross-origin requests are refused.' };
+  if (origin !== undefined && origin !== `http://${host}`) return { status: 403, code: 'refused', message: 'Cross-origin requests are refused.' };
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return { status: 403, message: 'Cross-site requests are refused.' };
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return { status: 403, code: 'refused', message: 'Cross-site requests are refused.' };
   const token = tokenOf(req, url, config.cookieName);
-  if (token === undefined) return { status: 401, message: 'Open the link printed by `latent-lab serve`: it carries the access token.' };
-  if (!tokensEqual(token, config.token)) return { status: 403, message: 'Wrong access token: open the link printed by the latest `latent-lab serve`.' };
+  if (token === undefined) return { status: 401, code: 'bad_token', message: 'Open the link printed by `latent-lab serve`: it carries the access token.' };
+  if (!tokensEqual(token, config.token)) return { status: 403, code: 'bad_token', message: 'Wrong access token (was `latent-lab serve` restarted? Its token changes at every start unless --token-file keeps one): open the link it printed last.' };
   return null;
 }

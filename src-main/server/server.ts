@@ -1,3 +1,25 @@
+/**
+ * `latent-lab serve`: the app and its API over HTTP, events over a WebSocket.
+ *
+ * Access control. Every request needs the token printed at start (or kept in
+ * --token-file): as `Authorization: Bearer`, `X-Latent-Lab-Token`, `?token=`,
+ * or the page's cookie. Cookies ignore ports, so a cookie scoped to Path=/
+ * would also be sent to every other service on 127.0.0.1 (a dev server,
+ * another user's process), handing it the whole API. So the page does not
+ * live at `/`: the first visit (`/?token=T`) is redirected to a secret folder
+ * derived from the token, `/lab-<22 chars>/`, and the cookie is scoped to that
+ * Path. A browser sends it only to URLs under that folder, which no other
+ * service's pages link to or can guess (132 bits), and our responses carry
+ * Referrer-Policy: no-referrer, so the folder does not leak through links.
+ * The renderer addresses everything relative to its folder, so images, the
+ * WebSocket and downloads carry the cookie with no token in their URLs.
+ * A tab from an earlier start gets 401/403 `bad_token` and reloads, showing
+ * the refusal; with --token-file the token, folder and cookie survive a
+ * restart and open tabs keep working.
+ *
+ * Host, Origin and Sec-Fetch-Site checks (request-guard.ts) refuse DNS
+ * rebinding and cross-site requests even with a valid token.
+ */
 import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +31,7 @@ import { mediaRoute } from './media-routes.ts';
 import { refuse, type GuardConfig } from './request-guard.ts';
 import { baseSecurityHeaders, contentSecurityPolicy } from './security-headers.ts';
 import { staticFileTable, type StaticFile } from './static-files.ts';
-import { newToken } from './token.ts';
+import { appPathOf, newToken } from './token.ts';
 
 export interface ServerOptions {
   api: Api;
@@ -27,6 +49,8 @@ export interface ServerOptions {
 export interface RunningServer {
   /** The address to open, token included. */
   url: string;
+  /** The secret folder the page lives under (its cookie is scoped to it). */
+  appPath: string;
   origin: string;
   port: number;
   token: string;
@@ -36,8 +60,10 @@ export interface RunningServer {
 }
 
 const apiMethodPath = /^\/api\/([A-Za-z]{1,64})$/;
+/** The folder part of a page's URL (token.ts appPathOf). */
+const appFolder = /^\/lab-[A-Za-z0-9_-]{22}\//;
 
-/** `latent-lab serve`: the renderer and the API over HTTP, events over a WebSocket, all behind one per-start token. */
+/** Starts the server: the renderer and the API over HTTP, events over a WebSocket, all behind one token. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? newToken();
@@ -45,7 +71,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? consoleLogger;
   const files = staticFileTable(options.rendererDir);
   const eventSocket = new EventSocket(options.api.events);
-  let guard: GuardConfig = { token, boundHost: host, cookieName: 'latent_lab_token' };
+  const appPath = appPathOf(token);
+  const guard: GuardConfig = { token, boundHost: host, cookieName: 'latent_lab_token' };
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = apiMethodPath.exec(url.pathname);
@@ -58,8 +85,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'method_not_allowed', 'Only GET and POST are served here.');
     if (url.pathname.startsWith('/api/')) return mediaRoute(options.api.context, url, res);
     if (url.searchParams.has('token')) {
-      // First visit: keep the token in a strict, HttpOnly cookie and take it out of the address bar.
-      res.writeHead(303, { Location: '/', 'Set-Cookie': `${guard.cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
+      // First visit: keep the token in a strict, HttpOnly cookie only our folder receives, and take it out of the address bar.
+      res.writeHead(303, { Location: appPath, 'Set-Cookie': `${guard.cookieName}=${token}; HttpOnly; SameSite=Strict; Path=${appPath}`, 'Cache-Control': 'no-store' });
       return void res.end();
     }
     const file = files.get(url.pathname);
@@ -77,7 +104,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       req.resume();
       res.setHeader('Connection', 'close');
       if (!url.pathname.startsWith('/api/')) return sendText(res, refusal.status, `Latent Lab: ${refusal.message}`);
-      return sendError(res, refusal.status, 'refused', refusal.message);
+      return sendError(res, refusal.status, refusal.code, refusal.message);
     }
     route(req, res, url).catch((error: unknown) => {
       if (error instanceof HttpError) {
@@ -102,13 +129,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  // Cookies are shared between ports of one host, so each server names its own.
-  guard = { ...guard, cookieName: `latent_lab_token_${port}` };
   // A wildcard bind is reached on loopback here (serve also prints the network addresses).
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const origin = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
   return {
     url: `${origin}/?token=${token}`,
+    appPath,
     origin,
     port,
     token,
@@ -122,12 +148,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
-/** The request's path and query, only in origin form ("/..."); "//host/x" stays a path, never a host. */
+/**
+ * The request's path and query, only in origin form ("/..."); "//host/x" stays a path, never a host.
+ * Under an app folder, paths mean what they mean at the root ("/lab-x/api/events" is "/api/events"):
+ * the folder only scopes the cookie, the token is what is checked, so a tab from an earlier start
+ * (another folder) gets the API's own refusal and reloads.
+ */
 function requestUrl(req: IncomingMessage): URL | null {
   const target = req.url ?? '';
   if (!target.startsWith('/')) return null;
   try {
-    return new URL(`http://request${target}`);
+    return new URL(`http://request${target.replace(appFolder, '/')}`);
   } catch {
     return null;
   }

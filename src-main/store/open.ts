@@ -23,10 +23,16 @@ export function sqliteBindingOf(env: NodeJS.ProcessEnv = process.env, versions: 
 }
 
 /**
+ * PRAGMA application_id of every Latent Lab database ("LtLb" in ASCII), so
+ * that `file` and SQLite itself can tell our files from other SQLite files.
+ */
+export const applicationId = 0x4c744c62;
+
+/**
  * Opens (creating if needed) the one Latent Lab database: WAL, foreign keys
- * on, migrations applied. A file from a newer schema is refused before
- * anything is written to it. `nativeBinding` is a better_sqlite3.node to
- * load instead of the one in node_modules.
+ * on, migrations applied. A file from a newer schema, or a SQLite file that is
+ * not ours, is refused before anything is written to it. `nativeBinding` is a
+ * better_sqlite3.node to load instead of the one in node_modules.
  */
 export function openStore(file: string, nativeBinding = sqliteBindingOf()): Db {
   if (nativeBinding !== undefined && !fs.existsSync(nativeBinding)) {
@@ -38,41 +44,62 @@ export function openStore(file: string, nativeBinding = sqliteBindingOf()): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file, { nativeBinding });
   try {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > latestVersion) {
-      throw new StoreError(
-        `The database ${file} was written by a newer Latent Lab (schema version ${version}; ` +
-          `this build knows up to ${latestVersion}). Upgrade Latent Lab, or point --db at another file.`,
-      );
-    }
+    // Waits for another process's write lock (a concurrent first open, a trainer) instead of failing with SQLITE_BUSY.
+    db.pragma('busy_timeout = 5000');
+    refuseForeign(db, file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    migrate(db, version);
+    migrate(db, file);
     return db;
   } catch (error) {
     db.close();
+    if ((error as { code?: string }).code === 'SQLITE_NOTADB') throw new StoreError(`${file} is not a SQLite database; point --db at another file.`);
     throw error;
   }
 }
 
+/** Refuses a file this build must not change: written by a newer Latent Lab, or another program's SQLite database. */
+function refuseForeign(db: Db, file: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  const hasTables = (db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n > 0;
+  if ((appId !== 0 && appId !== applicationId) || (version === 0 && hasTables)) {
+    throw new StoreError(`${file} is a SQLite database of another program, not Latent Lab's; it was left untouched. Point --db at another file.`);
+  }
+  if (version > latestVersion) {
+    throw new StoreError(
+      `The database ${file} was written by a newer Latent Lab (schema version ${version}; ` +
+        `this build knows up to ${latestVersion}). Upgrade Latent Lab, or point --db at another file.`,
+    );
+  }
+}
+
 /**
- * Foreign keys are off while migrations run (SQLite's recipe for rebuilding a
- * table: with them on, dropping the old table would cascade-delete every row
- * that refers to it), and every reference is checked before each commits.
+ * Applies the missing migrations under BEGIN IMMEDIATE: the write lock is
+ * taken before user_version is read, so processes opening a fresh file at
+ * once migrate it one after the other, and the later ones find nothing to do.
+ * Foreign keys are off meanwhile (SQLite's recipe for rebuilding a table: with
+ * them on, dropping the old table would cascade-delete every row that refers
+ * to it; the pragma is a no-op inside a transaction, so it is set around it),
+ * and every reference is checked before the migration commits.
  */
-function migrate(db: Db, from: number): void {
+function migrate(db: Db, file: string): void {
   db.pragma('foreign_keys = OFF');
   try {
-    for (const migration of migrations) {
-      if (migration.version <= from) continue;
-      db.transaction(() => {
-        db.exec(migration.sql);
+    db.transaction(() => {
+      refuseForeign(db, file);
+      const from = db.pragma('user_version', { simple: true }) as number;
+      if (from !== latestVersion) {
+        for (const migration of migrations) {
+          if (migration.version > from) db.exec(migration.sql);
+        }
         const broken = db.pragma('foreign_key_check') as unknown[];
-        if (broken.length > 0) throw new StoreError(`Migration ${migration.version} (${migration.name}) would leave ${broken.length} broken reference(s); nothing was changed.`);
-        db.pragma(`user_version = ${migration.version}`);
-      })();
-    }
+        if (broken.length > 0) throw new StoreError(`Migrating ${file} to schema ${latestVersion} would leave ${broken.length} broken reference(s); nothing was changed.`);
+        db.pragma(`user_version = ${latestVersion}`);
+      }
+      // Databases from before the id existed (user_version >= 1, id 0) get it too.
+      if (db.pragma('application_id', { simple: true }) !== applicationId) db.pragma(`application_id = ${applicationId}`);
+    }).immediate();
   } finally {
     db.pragma('foreign_keys = ON');
   }

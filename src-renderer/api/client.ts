@@ -1,7 +1,8 @@
 /**
  * The renderer's one way to reach Latent Lab. It works the same in the
  * Electron window (through the preload's window.latentLab) and in a browser
- * served by `latent-lab serve` (HTTP + WebSocket; the token lives in a cookie).
+ * served by `latent-lab serve` (HTTP + WebSocket; the token lives in a cookie
+ * scoped to the page's folder).
  *
  *   import { api, onEvent, imageUrl } from './api/client.ts';
  *   const datasets = await api.listDatasets();
@@ -21,8 +22,21 @@ const openBrowserSocket: OpenSocket = (url, on) => {
   return socket;
 };
 
+/** The page's folder: `latent-lab serve` puts the app under a secret path its cookie is scoped to (src-main/server/server.ts). */
+const folder = location.pathname.replace(/\/[^/]*$/, '');
+
 const bridge = (window as { latentLab?: LatentLabBridge }).latentLab;
-const client = createClient(bridge ? electronTransport(bridge) : httpTransport({ origin: '', socketOrigin: location.origin, openSocket: openBrowserSocket }));
+const client = createClient(
+  bridge
+    ? electronTransport(bridge)
+    : httpTransport({
+        base: folder,
+        socketBase: `${location.origin}${folder}`,
+        openSocket: openBrowserSocket,
+        // A tab from an earlier start of serve: reloading shows the server's explanation instead of a broken app.
+        onTokenRefused: () => location.reload(),
+      }),
+);
 
 export const { api, host, onEvent, onAnyEvent, imageUrl, atlasUrl } = client;
 
@@ -33,13 +47,9 @@ export const { api, host, onEvent, onAnyEvent, imageUrl, atlasUrl } = client;
  */
 export async function saveCsv(runId: number, kind: 'embeddings' | 'outliers' = 'embeddings'): Promise<string | null> {
   const name = `run-${runId}-${kind}.csv`;
-  if (host === 'electron') {
-    const { path } = await api.pickSaveFile({ defaultName: name });
-    if (!path) return null;
-    return (await api.exportCsv({ runId, kind, path })).path;
-  }
+  if (host === 'electron') return (await api.exportCsv({ runId, kind }))?.path ?? null;
   const link = document.createElement('a');
-  link.href = `/api/runs/${runId}/export.csv?kind=${kind}`;
+  link.href = `api/runs/${runId}/export.csv?kind=${kind}`;
   link.download = name;
   link.click();
   return name;

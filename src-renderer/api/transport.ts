@@ -25,13 +25,15 @@ export function electronTransport(bridge: LatentLabBridge): Transport {
 export type OpenSocket = (url: string, on: { open(): void; message(text: string): void; close(): void }) => { close(): void };
 
 export interface HttpTransportOptions {
-  /** Server origin, e.g. http://127.0.0.1:4178 ('' for the page's own, where relative URLs work). */
-  origin: string;
-  /** The page's own origin for the WebSocket URL when `origin` is ''. */
-  socketOrigin: string;
+  /** Where the API's paths start: a server origin (http://127.0.0.1:4178), or for the page itself its folder ('/lab-x'). */
+  base: string;
+  /** The same place as an absolute http URL, for the WebSocket. */
+  socketBase: string;
   /** Sent as a header and query; a page served by `latent-lab serve` relies on its cookie instead. */
   token?: string;
   openSocket: OpenSocket;
+  /** The server refused the token (a tab left from an earlier start of serve). */
+  onTokenRefused?: () => void;
 }
 
 /** HTTP POST /api/<method> for calls; one shared WebSocket /api/events, reconnecting, for events. */
@@ -42,8 +44,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   const query = options.token ? `?token=${encodeURIComponent(options.token)}` : '';
 
   function connect(): void {
-    const base = (options.origin || options.socketOrigin).replace(/^http/, 'ws');
-    socket = options.openSocket(`${base}/api/events${query}`, {
+    socket = options.openSocket(`${options.socketBase.replace(/^http/, 'ws')}/api/events${query}`, {
       open: () => (retryMs = 500),
       message: (text) => {
         const event = JSON.parse(text) as ApiEvent;
@@ -60,14 +61,16 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   return {
     kind: 'browser',
     async call(method, input) {
-      const response = await fetch(`${options.origin}/api/${method}`, {
+      const response = await fetch(`${options.base}/api/${method}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}) },
         body: JSON.stringify(input ?? {}),
         credentials: 'same-origin',
       });
       try {
-        return (await response.json()) as ApiResult<unknown>;
+        const outcome = (await response.json()) as ApiResult<unknown>;
+        if ('error' in outcome && outcome.error.code === 'bad_token') options.onTokenRefused?.();
+        return outcome;
       } catch {
         return { error: { code: 'http_error', message: `The server answered ${response.status} ${response.statusText}.` } };
       }
@@ -80,7 +83,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         if (listeners.size === 0) socket?.close();
       };
     },
-    imageUrl: (itemId) => `${options.origin}/api/items/${itemId}/image.png${query}`,
-    atlasUrl: (datasetId, tile, page) => `${options.origin}/api/datasets/${datasetId}/atlas/${tile}/${page}.webp${query}`,
+    imageUrl: (itemId) => `${options.base}/api/items/${itemId}/image.png${query}`,
+    atlasUrl: (datasetId, tile, page) => `${options.base}/api/datasets/${datasetId}/atlas/${tile}/${page}.webp${query}`,
   };
 }

@@ -42,7 +42,6 @@ export function sampleInputs(seed: { datasetId: number; itemIds: number[]; runId
   return {
     appInfo: {},
     pickFolder: {},
-    pickSaveFile: { defaultName: 'x.csv' },
     listDatasets: {},
     getDataset: { datasetId: seed.datasetId },
     listItems: { datasetId: seed.datasetId, limit: 2 },
@@ -73,6 +72,6 @@ export function sampleInputs(seed: { datasetId: number; itemIds: number[]; runId
     manifold: { runId, steps: 2 },
     outliers: { runId, top: 2 },
     runScores: { runId },
-    exportCsv: { runId, path: path.join(seed.dir, 'out.csv') },
+    exportCsv: { runId },
   };
 }

@@ -28,9 +28,10 @@ export interface Served {
   stop: () => Promise<void>;
 }
 
-/** Starts the real `latent-lab serve` on a free port and waits for the URL it prints. */
-export function startServe(dbPath: string, env: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/latent-lab.js'), '--db', dbPath, 'serve', '--port', '0'], {
+/** Starts the real `latent-lab serve` (on a free port unless `args` has --port) and waits for the URL it prints. */
+export function startServe(dbPath: string, env: Record<string, string> = {}, args: string[] = []): Promise<Served> {
+  const port = args.includes('--port') ? [] : ['--port', '0'];
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/latent-lab.js'), '--db', dbPath, 'serve', ...port, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,6 +23,7 @@ export interface ElectronStub {
   headersReceived?: (details: { responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void;
   menu: unknown;
   exposed: Map<string, unknown>;
+  /** URLs given to shell.openExternal (the shell never should). */
   opened: string[];
   appEvents: EventEmitter;
   /** The frame URL ipcRenderer.invoke claims to come from. */
@@ -85,7 +86,7 @@ function fakeUtilityFork(forks: ElectronStub['forks'], trainerSource: string) {
       pid: child.pid,
       stdout: child.stdout,
       stderr: child.stderr,
-      postMessage: (message: unknown) => child.connected && child.send(message as object),
+      postMessage: (message: unknown) => child.connected && child.send(message as object, () => undefined),
       kill: () => child.kill(),
     });
     // Electron's port drops a message to a process that is exiting; child_process raises EPIPE on the channel instead

@@ -40,7 +40,7 @@ before(async () => {
   // Records what reaches the API object, to prove the transport delivered each call intact.
   const recording: Api = { ...api, call: (method, input) => (received.set(method, input), api.call(method, input)) };
   server = await startServer({ api: recording, rendererDir: path.join(dir, 'no-renderer') });
-  client = createClient(httpTransport({ origin: server.origin, socketOrigin: server.origin, token: server.token, openSocket: openNodeSocket }));
+  client = createClient(httpTransport({ base: server.origin, socketBase: server.origin, token: server.token, openSocket: openNodeSocket }));
 });
 
 test('every method in the table reaches the API through HTTP with its input intact', async () => {

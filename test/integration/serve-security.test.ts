@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { createApi } from '../../src-main/api/create-api.ts';
+import { defaultRendererDir } from '../../src-main/server/renderer-dir.ts';
 import { startServer } from '../../src-main/server/server.ts';
 import { seedDatabase } from '../helpers/api-samples.ts';
+import { launchChromium, startServe } from '../helpers/browser.ts';
 import { repoRoot } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -88,7 +91,7 @@ test('requests without the token, or with a wrong one, are refused everywhere', 
     const wrongHeader = await request(target, { headers: { Authorization: 'Bearer nope' } });
     assert.equal(wrongHeader.status, 403);
   }
-  const wrongCookie = await request('/api/listDatasets', { method: 'POST', headers: { Cookie: `latent_lab_token_${port}=nope`, 'Content-Type': 'application/json' }, body: '{}' });
+  const wrongCookie = await request('/api/listDatasets', { method: 'POST', headers: { Cookie: 'latent_lab_token=nope', 'Content-Type': 'application/json' }, body: '{}' });
   assert.equal(wrongCookie.status, 403);
 });
 
@@ -191,12 +194,14 @@ test('the page: token moves into a strict HttpOnly cookie, and HTML carries CSP,
   try {
     const first = await request(`/?token=${server.token}`, { port: server.port });
     assert.equal(first.status, 303);
-    assert.equal(first.headers.location, '/');
+    assert.match(server.appPath, /^\/lab-[A-Za-z0-9_-]{22}\/$/);
+    assert.equal(first.headers.location, server.appPath, 'the page lives under a secret folder');
     const cookie = first.headers['set-cookie']![0];
-    assert.match(cookie, new RegExp(`^latent_lab_token_${server.port}=${server.token};`));
+    assert.match(cookie, new RegExp(`^latent_lab_token=${server.token};`));
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Strict/);
-    const page = await request('/', { port: server.port, headers: { Cookie: cookie.split(';')[0] } });
+    assert.match(cookie, new RegExp(`Path=${server.appPath}(;|$)`), 'the cookie goes only to that folder, not to other services on 127.0.0.1');
+    const page = await request(server.appPath, { port: server.port, headers: { Cookie: cookie.split(';')[0] } });
     assert.equal(page.status, 200);
     assert.match(page.body, /Latent Lab/);
     const csp = String(page.headers['content-security-policy']);
@@ -204,14 +209,144 @@ test('the page: token moves into a strict HttpOnly cookie, and HTML carries CSP,
     assert.doesNotMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline/);
     assert.equal(page.headers['x-content-type-options'], 'nosniff');
     assert.equal(page.headers['x-frame-options'], 'DENY');
-    const script = await request('/assets/app.js', { port: server.port, headers: { Cookie: cookie.split(';')[0] } });
+    const script = await request(`${server.appPath}assets/app.js`, { port: server.port, headers: { Cookie: cookie.split(';')[0] } });
     assert.equal(script.status, 200);
     assert.match(String(script.headers['content-type']), /text\/javascript/);
-    for (const target of ['/assets/%2e%2e/%2e%2e/secret.txt', '/../secret.txt', '/assets/..%2f..%2fsecret.txt']) {
+    for (const target of ['/assets/%2e%2e/%2e%2e/secret.txt', '/../secret.txt', '/assets/..%2f..%2fsecret.txt', `${server.appPath}..%2f..%2fsecret.txt`, `${server.appPath}../secret.txt`]) {
       assertNothingLeaked(await request(target, { port: server.port, headers: { Cookie: cookie.split(';')[0] } }), target);
     }
   } finally {
     await server.close();
     await api.close();
   }
+});
+
+test('exportCsv over HTTP takes no path: a page (or a leaked token) cannot write files', async () => {
+  const target = path.join(dir, 'written-by-the-page.csv');
+  const withPath = await request('/api/exportCsv', json({ runId: seed.runId, path: target }));
+  assert.equal(withPath.status, 400);
+  assert.equal(JSON.parse(withPath.body).error.code, 'invalid_input');
+  const relative = await request('/api/exportCsv', json({ runId: seed.runId, path: 'x.csv' }));
+  assert.equal(relative.status, 400);
+  const noDialog = await request('/api/exportCsv', json({ runId: seed.runId }));
+  assert.equal(JSON.parse(noDialog.body).error.code, 'unsupported', 'a browser downloads /api/runs/N/export.csv instead');
+  assert.equal(fs.existsSync(target), false);
+  assert.equal(fs.existsSync(path.join(repoRoot, 'x.csv')), false);
+});
+
+/** A free TCP port on 127.0.0.1 (for a server that must come back on the same port). */
+async function freePort(): Promise<number> {
+  const probe = http.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const free = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  return free;
+}
+
+function assertRendererBuilt(): void {
+  assert.ok(fs.existsSync(path.join(defaultRendererDir, 'index.html')), 'the Chromium tests need the page: run `npm run build` first');
+}
+
+test('in Chromium, the token cookie goes only to our folder, never to another service on 127.0.0.1', async () => {
+  assertRendererBuilt();
+  const seen: string[] = [];
+  const other = http.createServer((req, res) => {
+    seen.push(`${req.url} cookie=${req.headers.cookie ?? ''}`);
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.end('<!doctype html><title>another local service</title>');
+  });
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const otherPort = (other.address() as AddressInfo).port;
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/?token=${token}`);
+    await page.getByText('tiny').first().waitFor();
+    const folder = new URL(page.url()).pathname;
+    assert.match(folder, /^\/lab-[A-Za-z0-9_-]{22}\/$/, 'the app moved under its secret folder');
+    const cookies = await page.context().cookies();
+    assert.deepEqual(
+      cookies.map((c) => [c.name, c.path, c.httpOnly]),
+      [['latent_lab_token', folder, true]],
+      'the browser holds the token, scoped to that folder',
+    );
+    for (const target of ['/', '/api/listDatasets', '/index.html', folder.replace(/[^/]+\/$/, '')]) await page.goto(`http://127.0.0.1:${otherPort}${target}`);
+    await page.evaluate(() => fetch('/api/events', { credentials: 'include' }).then((r) => r.text()));
+    assert.ok(seen.length >= 5, seen.join('\n'));
+    for (const line of seen) assert.ok(!line.includes(token), `another port received the token: ${line}`);
+  } finally {
+    await browser.close();
+    other.close();
+  }
+});
+
+test('serve --token-file keeps an open tab working across a restart; a tab from another start reloads and says why', async () => {
+  assertRendererBuilt();
+  const tokenFile = path.join(dir, 'serve-token');
+  const args = ['--port', String(await freePort()), '--token-file', tokenFile];
+  let served = await startServe(seed.dbPath, {}, args);
+  const browser = await launchChromium();
+  try {
+    const kept = new URL(served.url).searchParams.get('token')!;
+    assert.equal(fs.statSync(tokenFile).mode & 0o777, 0o600, 'created readable by its owner only');
+    assert.equal(fs.readFileSync(tokenFile, 'utf8').trim(), kept);
+    const page = await browser.newPage();
+    await page.goto(served.url);
+    await page.getByText('tiny').first().waitFor();
+
+    await served.stop();
+    served = await startServe(seed.dbPath, {}, args);
+    assert.equal(new URL(served.url).searchParams.get('token'), kept, 'the same token after a restart');
+    await page.reload();
+    await page.getByText('tiny').first().waitFor();
+    assert.equal(await page.evaluate(() => fetch('api/listDatasets', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }).then((r) => r.status)), 200);
+
+    await served.stop();
+    served = await startServe(seed.dbPath, {}, args.slice(0, 2));
+    assert.notEqual(new URL(served.url).searchParams.get('token'), kept, 'without --token-file, a new token');
+    const reloaded = page.waitForEvent('load');
+    await page.click('[data-tab=train]');
+    await reloaded;
+    assert.match(await page.innerText('body'), /Wrong access token.*restarted.*open the link it printed last/s);
+  } finally {
+    await browser.close();
+    await served.stop();
+  }
+});
+
+test('serve --open hands the browser a private file, never the token on a command line', async () => {
+  const bin = path.join(dir, 'fake-bin');
+  const record = path.join(dir, 'xdg-open-call');
+  fs.mkdirSync(bin, { recursive: true });
+  // Stands in for xdg-open: records its arguments, and the file it was given with its mode.
+  fs.writeFileSync(
+    path.join(bin, 'xdg-open'),
+    `#!/bin/sh\nprintf '%s\\n' "$@" > "${record}.args"\ncat "$1" > "${record}.html"\nstat -c %a "$1" > "${record}.mode"\n`,
+    { mode: 0o755 },
+  );
+  const served = await startServe(seed.dbPath, { PATH: `${bin}:${process.env.PATH}` }, ['--open']);
+  try {
+    const opened = new URL(served.url);
+    const servedToken = opened.searchParams.get('token')!;
+    for (let waited = 0; !fs.existsSync(`${record}.mode`) && waited < 300; waited++) await new Promise((resolve) => setTimeout(resolve, 100));
+    const args = fs.readFileSync(`${record}.args`, 'utf8');
+    assert.ok(!args.includes(servedToken), `the token is on xdg-open's command line: ${args}`);
+    assert.match(args.trim(), /latent-lab-open-.*\.html$/);
+    assert.equal(fs.readFileSync(`${record}.mode`, 'utf8').trim(), '600');
+    assert.ok(fs.readFileSync(`${record}.html`, 'utf8').includes(JSON.stringify(served.url)), 'the file sends the browser to the tokened link');
+  } finally {
+    await served.stop();
+  }
+});
+
+test('a non-loopback --host warns that the token grants full control; 127.x names are not loopback', async () => {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/latent-lab.js'), '--db', seed.dbPath, 'serve', '--port', '0', '--host', '127.evil.invalid'], { cwd: repoRoot });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.notEqual(code, 0, 'the name does not resolve, so serve stops');
+  assert.match(output, /WARNING: binding 127\.evil\.invalid exposes Latent Lab to the network/);
+  assert.match(output, /token grants full control\s+of the app's data/);
+  assert.match(output, /no address 127\.evil\.invalid; check --host/);
 });

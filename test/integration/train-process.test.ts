@@ -123,8 +123,8 @@ test('kill -9 leaves the run running with a dead pid; the next open marks it int
 
   const listed = runCli(['--db', ds.dbPath, 'runs', '--json']);
   assert.equal(listed.status, 0, listed.stderr);
-  const [row] = JSON.parse(listed.stdout) as { run: number; status: string; epochs: number }[];
-  assert.equal(row.run, run.id);
+  const [row] = JSON.parse(listed.stdout) as { id: number; status: string }[];
+  assert.equal(row.id, run.id);
   assert.equal(row.status, 'interrupted');
   const consistent = query<{ done: number; metric: number; weights: number }>(
     ds.dbPath,

@@ -5,7 +5,7 @@ import { inputSchemas } from '../../src-main/contract/contract.ts';
 import { toErrorBody } from '../../src-main/api/errors.ts';
 import { eventNames, methodNames } from '../../src-main/contract/method-names.ts';
 import { UserError } from '../../src-main/errors.ts';
-import { hostAllowed } from '../../src-main/server/request-guard.ts';
+import { hostAllowed, isLoopback } from '../../src-main/server/request-guard.ts';
 import { tokensEqual } from '../../src-main/server/token.ts';
 
 test('the schema table and the method list name the same methods, each once', () => {
@@ -48,6 +48,8 @@ test('Host check: loopback names only on a loopback bind; IP literals and this m
   assert.ok(hostAllowed('192.168.1.5:4178', '0.0.0.0'));
   assert.ok(hostAllowed('[fe80::1]:4178', '::'));
   assert.ok(!hostAllowed('evil.example:4178', '0.0.0.0'), 'DNS rebinding stays refused on a network bind');
+  for (const host of ['localhost', 'LOCALHOST', '127.0.0.1', '127.1.2.3', '::1', '[::1]']) assert.ok(isLoopback(host), host);
+  for (const host of ['127.evil.com', '127.0.0.1.nip.io', '0.0.0.0', '::', '192.168.1.5', 'localhost.evil.com', '1270.0.0.1']) assert.ok(!isLoopback(host), host);
 });
 
 test('token comparison is exact', () => {

@@ -79,11 +79,30 @@ test('outliers and CSV export', async () => {
   assert.equal(outliers.items.length, 3);
   assert.ok(outliers.items[0].score >= outliers.items[2].score);
   const file = path.join(dir, 'embeddings.csv');
-  const written = await api.invoke('exportCsv', { runId, path: file });
-  assert.equal(written.rows, 3);
-  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
-  assert.equal(lines.length, 4);
-  assert.match(lines[0], /^id,path,label/);
+  const asked: Array<string | undefined> = [];
+  api.context.host.pickSaveFile = (defaultName) => (asked.push(defaultName), Promise.resolve(file));
+  try {
+    const written = await api.invoke('exportCsv', { runId });
+    assert.deepEqual(asked, [`run-${runId}-embeddings.csv`], 'the host asks where, with a suggested name');
+    assert.deepEqual(written, { path: file, rows: 3 });
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 4);
+    assert.match(lines[0], /^id,path,label/);
+    api.context.host.pickSaveFile = () => Promise.resolve(null);
+    assert.equal(await api.invoke('exportCsv', { runId, kind: 'outliers' }), null, 'a cancelled dialog writes nothing');
+  } finally {
+    delete api.context.host.pickSaveFile;
+  }
+});
+
+test('exportCsv takes no path from the caller, and without a Save dialog it writes nothing', async () => {
+  const target = path.join(dir, 'chosen-by-the-page.csv');
+  const withPath = await api.call('exportCsv', { runId, path: target });
+  assert.equal('error' in withPath && withPath.error.code, 'invalid_input');
+  const noDialog = await api.call('exportCsv', { runId });
+  assert.equal('error' in noDialog && noDialog.error.code, 'unsupported');
+  assert.match('error' in noDialog ? noDialog.error.message : '', /export\.csv.*--out/);
+  assert.equal(fs.existsSync(target), false);
 });
 
 test("runScores gives every item's scores in the projection's item order", async () => {

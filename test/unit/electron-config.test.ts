@@ -29,6 +29,10 @@ test('packaging: the four installers, native modules outside asar, security fuse
   assert.equal(config.electronFuses?.onlyLoadAppFromAsar, true);
   assert.equal(config.electronFuses?.enableEmbeddedAsarIntegrityValidation, true);
   assert.equal(config.electronFuses?.grantFileProtocolExtraPrivileges, false);
+  // Every fuse the packager can flip is decided here, none left to Electron's default by oversight.
+  const { FuseV1Options } = require('@electron/fuses') as { FuseV1Options: Record<string, string | number> };
+  const settable = Object.keys(FuseV1Options).filter((name) => Number.isNaN(Number(name)));
+  assert.deepEqual(Object.keys(config.electronFuses ?? {}).sort(), settable.map((name) => name[0].toLowerCase() + name.slice(1)).sort());
   const packageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { main: string };
   assert.equal(config.extraMetadata?.main, packageJson.main);
   for (const icon of [config.linux?.icon, config.mac?.icon, config.win?.icon]) assert.ok(fs.existsSync(path.join(repoRoot, String(icon))), String(icon));
@@ -42,7 +46,7 @@ test("packaging leaves node_modules as the CLI needs it and ships better-sqlite3
 
   // beforePack stages the build for the arch being packaged (here one already built, so nothing is downloaded).
   const root = tempDir();
-  const electronVersion = '38.1.2';
+  const electronVersion = '45.6.1';
   fs.mkdirSync(path.join(root, 'node_modules', 'electron'), { recursive: true });
   fs.writeFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), JSON.stringify({ version: electronVersion }));
   const built = devSqliteBinding(root, { version: electronVersion, platform: 'linux', arch: 'arm64' });

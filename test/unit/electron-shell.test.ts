@@ -34,7 +34,7 @@ const files = {
   rendererDir,
   preload: '/app/out/electron/preload.cjs',
   trainer: '/app/out/electron/trainer.cjs',
-  sqliteBinding: '/app/out/native/electron-38.0.0-linux-x64/better_sqlite3.node',
+  sqliteBinding: '/app/out/native/electron-45.6.1-linux-x64/better_sqlite3.node',
 };
 
 before(async () => {
@@ -96,7 +96,8 @@ test('permissions are denied, navigation and new windows are blocked, webviews r
   assert.equal(navigate('will-attach-webview', 'https://evil.example/'), true);
   assert.deepEqual(contents.windowOpenHandler!({ url: 'https://example.org/paper' }), { action: 'deny' });
   assert.deepEqual(contents.windowOpenHandler!({ url: 'file:///etc/passwd' }), { action: 'deny' });
-  assert.deepEqual(stub.opened, ['https://example.org/paper'], 'only https links go to the system browser');
+  assert.deepEqual(contents.windowOpenHandler!({ url: 'mailto:someone@example.org' }), { action: 'deny' });
+  assert.deepEqual(stub.opened, [], 'no URL the page asks for is opened on the desktop');
 });
 
 test('the preload exposes exactly one function per API method and an event subscription, never ipcRenderer', () => {
@@ -213,6 +214,28 @@ test('training from the window runs the trainer as a utility process and streams
   assert.deepEqual(options, { serviceName: 'Latent Lab trainer', stdio: 'pipe' });
   assert.equal(env[sqliteBindingVariable], files.sqliteBinding, "the trainer opens the store with Electron's build of better-sqlite3");
   assert.equal(process.env[sqliteBindingVariable], files.sqliteBinding, 'so does the main process');
+});
+
+test('Export CSV writes only where the native Save dialog answered; the page cannot name a file', async () => {
+  const chosen = path.join(userData, 'chosen.csv');
+  const named = path.join(userData, 'named-by-page.csv');
+  const runs = await bridge.api.listRuns({});
+  const trained = 'result' in runs ? runs.result.find((run) => run.model === 'pca' && run.status === 'completed') : undefined;
+  assert.ok(trained, 'the run trained from the window');
+  const runId = trained.id;
+  stub.dialogAnswer = { canceled: false, filePath: chosen };
+  try {
+    const refused = await (bridge.api.exportCsv as (input: unknown) => Promise<{ error?: { code: string } }>)({ runId, path: named });
+    assert.equal(refused.error?.code, 'invalid_input');
+    assert.equal(fs.existsSync(named), false);
+    const saved = await bridge.api.exportCsv({ runId });
+    assert.ok('result' in saved && saved.result?.path === chosen, JSON.stringify(saved));
+    assert.match(fs.readFileSync(chosen, 'utf8'), /^id,path,label/);
+    stub.dialogAnswer = { canceled: true };
+    assert.deepEqual(await bridge.api.exportCsv({ runId }), { result: null });
+  } finally {
+    stub.dialogAnswer = { canceled: true };
+  }
 });
 
 test('a database from a newer Latent Lab is reported in a dialog and the app quits, touching nothing', async () => {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { latestVersion } from '../../src-main/store/migrations.ts';
-import { openStore } from '../../src-main/store/open.ts';
+import { applicationId, openStore } from '../../src-main/store/open.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const tables = ['datasets', 'items', 'runs', 'metrics', 'weights', 'embeddings', 'scores', 'projections'];
@@ -17,6 +18,75 @@ test('migrations create every table on an empty file, in WAL mode with foreign k
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
   db.close();
+});
+
+test('our databases carry our application_id; an older Latent Lab database (id 0) gets it', () => {
+  const file = path.join(tempDir(), 'old.db');
+  const fresh = openStore(file);
+  assert.equal(fresh.pragma('application_id', { simple: true }), applicationId);
+  fresh.pragma('application_id = 0');
+  fresh.prepare("INSERT INTO datasets (name, root, size, channels, fit) VALUES ('d', '/x', 28, 1, 'cover')").run();
+  fresh.close();
+  const reopened = openStore(file);
+  assert.equal(reopened.pragma('application_id', { simple: true }), applicationId);
+  assert.equal((reopened.prepare('SELECT count(*) AS n FROM datasets').get() as { n: number }).n, 1);
+  reopened.close();
+});
+
+test("another program's SQLite file is refused with a message and left untouched", () => {
+  const dir = tempDir();
+  const unversioned = path.join(dir, 'notes.db');
+  const raw = new Database(unversioned);
+  raw.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me')");
+  raw.close();
+  const otherApp = path.join(dir, 'other-app.db');
+  const other = new Database(otherApp);
+  other.pragma('application_id = 1234');
+  other.pragma('user_version = 1');
+  other.close();
+  for (const file of [unversioned, otherApp]) {
+    assert.throws(() => openStore(file), /another program, not Latent Lab's.*untouched/s, file);
+    const check = new Database(file, { readonly: true });
+    assert.equal(check.pragma('journal_mode', { simple: true }), 'delete', 'not switched to WAL');
+    assert.ok(!(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).some((r) => r.name === 'datasets'), 'not migrated');
+    check.close();
+  }
+  const text = path.join(dir, 'readme.txt');
+  fs.writeFileSync(text, 'x'.repeat(4096));
+  assert.throws(() => openStore(text), /is not a SQLite database/);
+});
+
+test('three processes opening one fresh database at once all succeed', async () => {
+  const storeModule = path.resolve('src-main/store/open.ts');
+  // Each child opens the store when told to; all are told at once, so their first opens race.
+  const script = `
+    const { openStore } = await import(${JSON.stringify(storeModule)});
+    process.stdout.write('ready\\n');
+    process.stdin.once('data', () => {
+      try { openStore(process.argv[1]).close(); process.stdout.write('opened\\n'); }
+      catch (error) { process.stdout.write('failed: ' + error.message + '\\n'); }
+      process.exit(0);
+    });
+  `;
+  for (let round = 0; round < 4; round++) {
+    const file = path.join(tempDir(), 'race.db');
+    const children = [0, 1, 2].map(() => spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, file], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const outputs = children.map((child) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      return {
+        ready: new Promise<void>((resolve) => child.stdout.on('data', () => out.includes('ready') && resolve())),
+        exited: new Promise<string>((resolve) => child.on('exit', () => resolve(out))),
+      };
+    });
+    await Promise.all(outputs.map((o) => o.ready));
+    for (const child of children) child.stdin.write('go\n');
+    const results = await Promise.all(outputs.map((o) => o.exited));
+    for (const out of results) assert.match(out, /opened/, `round ${round}: ${out}`);
+    const db = openStore(file);
+    assert.equal(db.pragma('user_version', { simple: true }), latestVersion);
+    db.close();
+  }
 });
 
 test('opening twice is idempotent and keeps the data', () => {

@@ -20,8 +20,4 @@ export const appHandlers = {
     if (!ctx.host.pickFolder) throw noDialogs();
     return { path: await ctx.host.pickFolder(input.title) };
   },
-  pickSaveFile: async (input, ctx) => {
-    if (!ctx.host.pickSaveFile) throw noDialogs();
-    return { path: await ctx.host.pickSaveFile(input.defaultName) };
-  },
 } satisfies Partial<Handlers>;

@@ -4,6 +4,7 @@ import { ATLAS_TILES, atlasLayout } from '../../dataset/atlas.ts';
 import { writeDemoFolder } from '../../dataset/demo.ts';
 import { importFolder, type ImportProgress } from '../../dataset/import.ts';
 import type { ApiEvents, JobStarted } from '../../contract/contract.ts';
+import { attributesFileInside } from '../attributes-file.ts';
 import type { ApiContext } from '../context.ts';
 import { notFound, toErrorBody } from '../errors.ts';
 import type { Handlers } from './types.ts';
@@ -61,8 +62,10 @@ export function startImportJob(ctx: ApiContext, run: (signal: AbortSignal, onPro
 
 /** Import a folder, cancel it, and the thumbnail atlases it made. */
 export const importHandlers = {
-  startImport: (input, ctx) =>
-    startImportJob(ctx, (signal, onProgress) => importFolder({ ...input, dbPath: ctx.dbPath, signal, onProgress })),
+  startImport: (input, ctx) => {
+    const attributes = input.attributes === undefined ? undefined : attributesFileInside(input.folder, input.attributes);
+    return startImportJob(ctx, (signal, onProgress) => importFolder({ ...input, attributes, dbPath: ctx.dbPath, signal, onProgress }));
+  },
   startDemo: (input, ctx) =>
     startImportJob(ctx, async (signal, onProgress) => {
       const folder = path.join(ctx.cacheDir, 'demo-faces');

@@ -99,5 +99,16 @@ export const latentHandlers = {
   },
   outliers: (input, ctx) => rankOutliers(ctx.db, input.runId, input.top),
   runScores: (input, ctx) => runScores(ctx.db, input.runId),
-  exportCsv: (input, ctx) => (input.kind === 'outliers' ? exportOutliersCsv(ctx.db, input.runId, input.path) : exportEmbeddingsCsv(ctx.db, input.runId, input.path)),
+  exportCsv: async (input, ctx) => {
+    // The page never names a file: only the host's own Save dialog does, so a compromised page cannot write anywhere.
+    if (!ctx.host.pickSaveFile) {
+      throw new UserError(
+        `exportCsv saves through the desktop app's Save dialog. In a browser, download /api/runs/${input.runId}/export.csv; from a terminal, run \`latent-lab export ${input.runId} --out FILE.csv\`.`,
+        'unsupported',
+      );
+    }
+    const file = await ctx.host.pickSaveFile(`run-${input.runId}-${input.kind}.csv`);
+    if (file === null) return null;
+    return input.kind === 'outliers' ? exportOutliersCsv(ctx.db, input.runId, file) : exportEmbeddingsCsv(ctx.db, input.runId, file);
+  },
 } satisfies Partial<Handlers>;

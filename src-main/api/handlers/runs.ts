@@ -22,8 +22,8 @@ export const runHandlers = {
   },
   deleteRun: (input, ctx) => {
     const run = getRunRow(ctx.db, input.runId);
-    if (ctx.trainings.has(input.runId) || run.status === 'running') {
-      throw new UserError(`Run ${input.runId} is still training; stop it before deleting it.`, 'busy');
+    if (ctx.trainings.has(input.runId) || run.status === 'running' || ctx.queuedTrainings.includes(input.runId)) {
+      throw new UserError(`Run ${input.runId} is still ${run.status === 'queued' ? 'queued' : 'training'}; stop it before deleting it.`, 'busy');
     }
     ctx.db.prepare('DELETE FROM runs WHERE id = ?').run(input.runId);
     ctx.storeWatch.check();

@@ -6,12 +6,16 @@ import { openBrowser } from '../../server/open-browser.ts';
 import { isLoopback } from '../../server/request-guard.ts';
 import { defaultRendererDir } from '../../server/renderer-dir.ts';
 import { startServer } from '../../server/server.ts';
+import { tokenFromFile } from '../../server/token.ts';
 import { dbPathOf } from '../context.ts';
+import { parseCount } from '../support.ts';
 
 interface ServeOptions {
   port: string;
   host: string;
   open?: boolean;
+  tokenFile?: string;
+  maxTrainings?: string;
 }
 
 function parsePort(text: string): number {
@@ -27,20 +31,26 @@ export function register(program: Command): void {
     .description('serve the app and its API to a browser (127.0.0.1 only unless --host says otherwise)')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '4178')
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--open', 'open the page in the default browser')
+    .option('--open', 'open the page in the default browser (the token goes through a private file, never a command line)')
+    .option('--max-trainings <n>', 'trainings that run at once; more wait as queued runs (default LATENT_LAB_MAX_TRAININGS, else 1)')
+    .option('--token-file <file>', 'keep the access token in FILE (created 0600 if absent), so a restarted server keeps open tabs working')
     .action(async (options: ServeOptions, command: Command) => {
       const port = parsePort(options.port);
+      const token = options.tokenFile === undefined ? undefined : tokenFromFile(options.tokenFile);
       if (!isLoopback(options.host)) {
         process.stderr.write(
-          `\nWARNING: binding ${options.host} exposes Latent Lab to the network. Anyone who gets the link can read your datasets.\n` +
+          `\nWARNING: binding ${options.host} exposes Latent Lab to the network, over plain HTTP. The access token grants full control\n` +
+            "of the app's data: whoever has it (or sees it on the wire) can read, change and delete every dataset, run and model\n" +
+            'in this database, and import folders and start training on this machine.\n' +
             'Prefer the default 127.0.0.1 and an SSH tunnel (ssh -L 4178:127.0.0.1:4178 workstation).\n\n',
         );
       }
-      const api = createApi({ dbPath: dbPathOf(command), host: { kind: 'server' } });
-      const server = await startServer({ api, host: options.host, port, rendererDir: defaultRendererDir }).catch(async (error: NodeJS.ErrnoException) => {
+      const maxTrainings = options.maxTrainings === undefined ? undefined : parseCount(options.maxTrainings, '--max-trainings');
+      const api = createApi({ dbPath: dbPathOf(command), host: { kind: 'server' }, maxTrainings });
+      const server = await startServer({ api, host: options.host, port, token, rendererDir: defaultRendererDir }).catch(async (error: NodeJS.ErrnoException) => {
         await api.close();
         if (error.code === 'EADDRINUSE') throw new UserError(`Port ${port} is in use; pick another with --port (0 picks a free one).`);
-        if (error.code === 'EADDRNOTAVAIL') throw new UserError(`This machine has no address ${options.host}; check --host.`);
+        if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') throw new UserError(`This machine has no address ${options.host}; check --host.`);
         throw error;
       });
       if (!server.hasRenderer) process.stderr.write('The page is not built yet: run `npm run build` first (the API works meanwhile).\n');
@@ -49,12 +59,13 @@ export function register(program: Command): void {
         for (const address of networkAddresses()) process.stdout.write(`  or http://${address}:${server.port}/?token=${server.token}\n`);
       }
       process.stdout.write('(Ctrl-C stops it)\n');
-      if (options.open) openBrowser(server.url);
+      const forgetOpenFile = options.open ? openBrowser(server.url) : () => undefined;
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      forgetOpenFile();
       await server.close();
       await api.close();
     });
