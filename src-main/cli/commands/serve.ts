@@ -1,12 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { createApi } from '../../api/create-api.ts';
 import { UserError } from '../../errors.ts';
-import { openBrowser } from '../../server/open-browser.ts';
-import { isLoopback } from '../../server/request-guard.ts';
-import { defaultRendererDir } from '../../server/renderer-dir.ts';
-import { startServer } from '../../server/server.ts';
-import { tokenFromFile } from '../../server/token.ts';
 import { dbPathOf } from '../context.ts';
 import { parseCount } from '../support.ts';
 
@@ -36,6 +30,15 @@ export function register(program: Command): void {
     .option('--token-file <file>', 'keep the access token in FILE (created 0600 if absent), so a restarted server keeps open tabs working')
     .action(async (options: ServeOptions, command: Command) => {
       const port = parsePort(options.port);
+      // The server and the API are loaded here, not at the top, so other commands start without them.
+      const [{ createApi }, { startServer }, { openBrowser }, { isLoopback }, { defaultRendererDir }, { tokenFromFile }] = await Promise.all([
+        import('../../api/create-api.ts'),
+        import('../../server/server.ts'),
+        import('../../server/open-browser.ts'),
+        import('../../server/request-guard.ts'),
+        import('../../server/renderer-dir.ts'),
+        import('../../server/token.ts'),
+      ]);
       const token = options.tokenFile === undefined ? undefined : tokenFromFile(options.tokenFile);
       if (!isLoopback(options.host)) {
         process.stderr.write(
