@@ -12,6 +12,34 @@ const itemId = id.describe('item id');
 const runId = id.describe('run id');
 const code = z.array(z.number().finite()).min(1).max(4096);
 const csvKind = z.enum(['embeddings', 'outliers']);
+const datasetId = id.describe('dataset id');
+const setName = z.string().trim().min(1, 'a set needs a name').max(200);
+
+/** A 3-D projection of a run's codes, as `project` computes it and as the Explore view shows it. */
+const projectionFields = {
+  method: z.enum(['pca', 'umap', 'raw']).default('pca'),
+  /** raw only: which latent dimensions become x, y, z (default 0, 1, 2). */
+  dims: z.array(z.number().int().min(0)).min(1).max(3).optional(),
+  seed: z.number().int().min(0).optional(),
+  neighbours: z.number().int().min(2).max(200).optional(),
+  minDist: z.number().min(0).max(1).optional(),
+};
+
+/** What a CSV export holds; the same fields whether it is written to a file or downloaded. */
+export const csvExportSchema = z.strictObject({
+  runId,
+  kind: csvKind.default('embeddings'),
+  /** embeddings: x, y, z from this projection (default PCA). */
+  projection: z.strictObject(projectionFields).optional(),
+  /** embeddings: only these items' rows. */
+  items: z.array(itemId).min(1).max(1_000_000).optional(),
+  /** embeddings: only the rows of the dataset's set of this name. */
+  set: setName.optional(),
+  /** outliers: how many of the highest-scoring items. */
+  top: z.number().int().min(1).max(1_000_000).default(100),
+  /** Keep text byte for byte: no neutralising of cells a spreadsheet would run as formulas. */
+  raw: z.boolean().default(false),
+});
 
 export const trainConfigSchema = z.strictObject({
   model: z.string().min(1),
@@ -72,15 +100,7 @@ export const inputSchemas = {
   renameRun: z.strictObject({ runId, name: z.string().trim().min(1, 'a run name cannot be empty').max(200) }),
   deleteRun: z.strictObject({ runId }),
 
-  project: z.strictObject({
-    runId,
-    method: z.enum(['pca', 'umap', 'raw']).default('pca'),
-    /** raw only: which latent dimensions become x, y, z (default 0, 1, 2). */
-    dims: z.array(z.number().int().min(0)).min(1).max(3).optional(),
-    seed: z.number().int().min(0).optional(),
-    neighbours: z.number().int().min(2).max(200).optional(),
-    minDist: z.number().min(0).max(1).optional(),
-  }),
+  project: z.strictObject({ runId, ...projectionFields }),
   neighbours: z
     .strictObject({
       runId,
@@ -118,7 +138,11 @@ export const inputSchemas = {
   manifold: z.strictObject({ runId, steps: z.number().int().min(2).max(32).default(10), label: z.string().optional() }),
   outliers: z.strictObject({ runId, top: z.number().int().min(1).max(100_000).default(100) }),
   runScores: z.strictObject({ runId }),
-  exportCsv: z.strictObject({ runId, kind: csvKind.default('embeddings'), path: z.string().min(1, 'choose where to save the CSV') }),
+  exportCsv: csvExportSchema.extend({ path: z.string().min(1, 'choose where to save the CSV') }),
+
+  listSets: z.strictObject({ datasetId }),
+  saveSet: z.strictObject({ datasetId, name: setName, itemIds: z.array(itemId).min(1, 'a set needs at least one item').max(1_000_000) }),
+  deleteSet: z.strictObject({ setId: id.describe('set id') }),
 } satisfies Record<MethodName, z.ZodType>;
 
 export type InputSchemas = typeof inputSchemas;
@@ -374,6 +398,16 @@ export interface CsvWritten {
   rows: number;
 }
 
+/** A named set of items of one dataset (a saved selection). */
+export interface ItemSet {
+  id: number;
+  datasetId: number;
+  name: string;
+  /** Ascending. */
+  itemIds: number[];
+  createdAt: string;
+}
+
 export interface ApiOutputs {
   appInfo: AppInfo;
   pickFolder: PickedPath;
@@ -407,6 +441,9 @@ export interface ApiOutputs {
   outliers: OutlierList;
   runScores: RunScores;
   exportCsv: CsvWritten;
+  listSets: ItemSet[];
+  saveSet: ItemSet;
+  deleteSet: { deleted: boolean };
 }
 
 // ---- results and errors, as every transport carries them ----

@@ -40,6 +40,10 @@ export const methodNames = [
   'outliers',
   'runScores',
   'exportCsv',
+  // named sets of items (saved selections)
+  'listSets',
+  'saveSet',
+  'deleteSet',
 ] as const;
 
 export type MethodName = (typeof methodNames)[number];

@@ -231,7 +231,7 @@ test('a new user walks the whole journey in the browser', { timeout: 240_000 }, 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=export-embeddings]')]);
     const file = path.join(screenshotDir(), 'embeddings.csv');
     await download.saveAs(file);
-    const rows = parse(fs.readFileSync(file), { columns: true }) as Record<string, string>[];
+    const rows = parse(fs.readFileSync(file), { columns: true, comment: '#' }) as Record<string, string>[];
     assert.equal(rows.length, total);
     for (const column of ['id', 'path', 'label', 'split', 'Big', 'z0', 'z3', 'x', 'y', 'z', 'recon_error']) assert.ok(column in rows[0], `CSV has ${column}`);
     assert.ok(rows.every((r) => Number.isFinite(Number(r.z0)) && Number.isFinite(Number(r.recon_error))));

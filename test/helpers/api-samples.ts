@@ -72,5 +72,8 @@ export function sampleInputs(seed: { datasetId: number; itemIds: number[]; runId
     outliers: { runId, top: 2 },
     runScores: { runId },
     exportCsv: { runId, path: path.join(seed.dir, 'out.csv') },
+    listSets: { datasetId: seed.datasetId },
+    saveSet: { datasetId: seed.datasetId, name: 'picked', itemIds: [a, b] },
+    deleteSet: { setId: 999 },
   };
 }

@@ -4,15 +4,16 @@ import { analogy, reconstructions } from '../../latent/arithmetic.ts';
 import { attributeVectors, shiftCode } from '../../latent/attributes.ts';
 import { codeOf, loadRunCodes } from '../../latent/codes.ts';
 import { classIndex, decodeImages, itemClasses } from '../../latent/decode.ts';
-import { exportEmbeddingsCsv, exportOutliersCsv } from '../../latent/export.ts';
+import { writeCsvFile } from '../../latent/export.ts';
 import { interpolateItems } from '../../latent/interpolate.ts';
 import { nearestItems } from '../../latent/neighbors.ts';
 import { rankOutliers } from '../../latent/outliers.ts';
-import { getProjection, type ProjectionRequest } from '../../latent/projections.ts';
+import { getProjection } from '../../latent/projections.ts';
 import { manifoldGrid, sampleImages } from '../../latent/samples.ts';
 import { runScores } from '../../latent/scores.ts';
 import { rowsOf, toDataUrls } from '../images.ts';
 import { cachedAttributeVector } from '../attribute-cache.ts';
+import { prepareCsv, projectionRequest } from '../csv-export.ts';
 import type { Handlers } from './types.ts';
 
 /** float32 values with 7 significant digits: exact enough for float32, a third of the JSON. */
@@ -23,12 +24,7 @@ function compact(values: Float32Array): number[] {
 /** Exploring a trained run: projections, neighbours, decoding, arithmetic, samples, outliers, export. */
 export const latentHandlers = {
   project: async (input, ctx) => {
-    const request: ProjectionRequest =
-      input.method === 'raw'
-        ? { method: 'raw', dims: input.dims }
-        : input.method === 'umap'
-          ? { method: 'umap', params: { seed: input.seed, nNeighbors: input.neighbours, minDist: input.minDist } }
-          : { method: 'pca' };
+    const request = projectionRequest(input);
     const onProgress = (phase: string, fraction: number) => ctx.events.emit('project.progress', { runId: input.runId, method: 'umap', phase, fraction });
     const controller = new AbortController();
     ctx.projections.add(controller);
@@ -92,5 +88,5 @@ export const latentHandlers = {
   },
   outliers: (input, ctx) => rankOutliers(ctx.db, input.runId, input.top),
   runScores: (input, ctx) => runScores(ctx.db, input.runId),
-  exportCsv: (input, ctx) => (input.kind === 'outliers' ? exportOutliersCsv(ctx.db, input.runId, input.path) : exportEmbeddingsCsv(ctx.db, input.runId, input.path)),
+  exportCsv: async ({ path, ...input }, ctx) => writeCsvFile(path, await prepareCsv(ctx, input)),
 } satisfies Partial<Handlers>;
