@@ -161,3 +161,22 @@ test('lasso, grid, export, save a set, colour and filter by it, and reload the b
 
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });
+
+test('the loss chart moves within an epoch, with KL on its own axis and the training time running', { timeout: 180_000 }, async () => {
+  await page.click('[data-tab=train]');
+  await page.click('[data-model=vae]');
+  await page.fill('[data-test=latent]', '2');
+  await page.fill('[data-test=epochs]', '3');
+  await page.fill('[data-test=batch]', '4'); // 21 batches an epoch
+  await page.click('[data-test=train]');
+  const chart = page.locator('[data-test=chart]').first();
+  await page.locator('.monitor h2', { hasText: '#2' }).waitFor(); // the new run, not the one trained before
+  await page.locator('[data-test=run-status]', { hasText: 'completed' }).waitFor({ timeout: 120_000 });
+  const points = Number(await chart.getAttribute('data-points'));
+  assert.ok(points > 3 * 5, `the chart got points from inside the 3 epochs, not only their ends (${points})`);
+  assert.match(await chart.innerText(), /validation KL/);
+  assert.doesNotMatch(await page.locator('[data-test=elapsed]').innerText(), /^0 s/);
+  await page.check('[data-test=log-scale]');
+  await shot(page, '05-live-chart');
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+});
