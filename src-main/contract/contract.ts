@@ -337,7 +337,8 @@ export interface Interpolation {
 
 export interface AttributeVector {
   name: string;
-  kind: 'attribute' | 'label';
+  /** A binary attribute, a label (one against the rest), or a saved set (its items against the rest). */
+  kind: 'attribute' | 'label' | 'set';
   /** ROC AUC of the dot product with the vector, as a separator of the attribute. */
   auc: number;
   withCount: number;
@@ -405,7 +406,7 @@ export interface ItemSet {
   name: string;
   /** Ascending. */
   itemIds: number[];
-  createdAt: string;
+  savedAt: string;
 }
 
 export interface ApiOutputs {

@@ -124,7 +124,7 @@ export const migrations: Migration[] = [
         id         INTEGER PRIMARY KEY,
         dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
         name       TEXT NOT NULL,
-        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')),
+        saved_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')), -- last (re)saved
         UNIQUE (dataset_id, name)
       );
 

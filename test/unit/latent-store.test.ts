@@ -354,6 +354,12 @@ test('CLI export: the projection in view, only some items, or a saved set', asyn
   const set = await api.invoke('saveSet', { datasetId, name: 'odd ones', itemIds: [itemIds[5], itemIds[1]] });
   assert.deepEqual(set.itemIds, [itemIds[1], itemIds[5]]);
   await assert.rejects(api.invoke('saveSet', { datasetId, name: 'x', itemIds: [999_999] }), /not in dataset/);
+  const vectors = (await api.invoke('attributeVectors', { runId })).vectors;
+  assert.deepEqual(
+    vectors.filter((v) => v.kind === 'set').map(({ name, withCount, withoutCount }) => ({ name, withCount, withoutCount })),
+    [{ name: 'odd ones', withCount: 2, withoutCount: 38 }],
+    'a saved set is an attribute for attribute vectors',
+  );
   await api.close();
   const setFile = path.join(dir, 'set.csv');
   const fromSet = runCli(['export', String(runId), '--set', 'odd ones', '--out', setFile], env);
