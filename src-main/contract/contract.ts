@@ -138,6 +138,7 @@ export const inputSchemas = {
   manifold: z.strictObject({ runId, steps: z.number().int().min(2).max(32).default(10), label: z.string().optional() }),
   outliers: z.strictObject({ runId, top: z.number().int().min(1).max(100_000).default(100) }),
   runScores: z.strictObject({ runId }),
+  neighbourAgreement: z.strictObject({ runId, otherRunId: id.describe('the other run id'), k: z.number().int().min(1).max(100).default(10) }),
   exportCsv: csvExportSchema.extend({ path: z.string().min(1, 'choose where to save the CSV') }),
 
   listSets: z.strictObject({ datasetId }),
@@ -394,6 +395,17 @@ export interface RunScores {
   negElbo: number[] | null;
 }
 
+/** Per item embedded by both runs, how many of its k nearest neighbours (in code space) the runs share, as a fraction. */
+export interface NeighbourAgreement {
+  runId: number;
+  otherRunId: number;
+  k: number;
+  /** Ascending. */
+  itemIds: number[];
+  agreement: number[];
+  mean: number;
+}
+
 export interface CsvWritten {
   path: string;
   rows: number;
@@ -441,6 +453,7 @@ export interface ApiOutputs {
   manifold: ManifoldGrid;
   outliers: OutlierList;
   runScores: RunScores;
+  neighbourAgreement: NeighbourAgreement;
   exportCsv: CsvWritten;
   listSets: ItemSet[];
   saveSet: ItemSet;

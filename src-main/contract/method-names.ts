@@ -39,6 +39,7 @@ export const methodNames = [
   'manifold',
   'outliers',
   'runScores',
+  'neighbourAgreement',
   'exportCsv',
   // named sets of items (saved selections)
   'listSets',

@@ -1,7 +1,16 @@
 import type { ItemSet } from '../../src-main/contract/contract.ts';
 import { colorByCategory, colorByScale, type Coloring } from './colors.ts';
-import type { ExploreData } from './explore-data.ts';
 import type { ExploreFilters } from './view-state.ts';
+
+/** What colourings and filters read of the Explore view's data (ExploreData has it). */
+interface PointsData {
+  itemIds: number[];
+  labels: Array<string | null>;
+  attributes: Array<Record<string, number> | null>;
+  splits: Array<'train' | 'val'>;
+  scores: Float64Array | null;
+  scoreName: string;
+}
 
 /** The categories a colouring sorts points into (legend entries), or null for a continuous scale. */
 interface Categories {
@@ -10,12 +19,12 @@ interface Categories {
 }
 
 /** What a colour choice means when the data has been looked at: '' becomes labels, or the score for unlabelled data. */
-export function effectiveColor(colorBy: string, d: ExploreData): string {
+export function effectiveColor(colorBy: string, d: PointsData): string {
   if (colorBy) return colorBy;
   return d.scores && d.labels.every((l) => l === null) ? 'score' : 'label';
 }
 
-function categoriesOf(d: ExploreData, colorBy: string, sets: ItemSet[]): Categories | null {
+function categoriesOf(d: PointsData, colorBy: string, sets: ItemSet[]): Categories | null {
   if (colorBy === 'split') return { values: d.splits, missingName: 'none' };
   if (colorBy === 'label') return { values: d.labels, missingName: '(no label)' };
   if (colorBy.startsWith('attr:')) {
@@ -34,7 +43,7 @@ function categoriesOf(d: ExploreData, colorBy: string, sets: ItemSet[]): Categor
  * Point colours and legend for a colour choice: categories (label, split,
  * attribute, set) or a scale (the stored score, a latent dimension's values).
  */
-export function coloringOf(d: ExploreData, colorBy: string, sets: ItemSet[], dimValues: ArrayLike<number> | null): Coloring {
+export function coloringOf(d: PointsData, colorBy: string, sets: ItemSet[], dimValues: ArrayLike<number> | null): Coloring {
   const categories = categoriesOf(d, colorBy, sets);
   if (categories) return colorByCategory(categories.values, categories.missingName);
   if (colorBy.startsWith('dim:') && dimValues) return colorByScale(dimValues, `z${colorBy.slice(4)}`);
@@ -43,7 +52,7 @@ export function coloringOf(d: ExploreData, colorBy: string, sets: ItemSet[], dim
 }
 
 /** Per point, 1 when the filters leave it out; null when no filter is set. */
-export function filteredOut(d: ExploreData, colorBy: string, filters: ExploreFilters, sets: ItemSet[]): Uint8Array | null {
+export function filteredOut(d: PointsData, colorBy: string, filters: ExploreFilters, sets: ItemSet[]): Uint8Array | null {
   const tests: Array<(i: number) => boolean> = [];
   const categories = filters.hidden.length ? categoriesOf(d, colorBy, sets) : null;
   if (categories) {

@@ -3,6 +3,7 @@ import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { pointFragmentShader, pointVertexShader } from './point-shader.ts';
 import { ScreenIndex } from './screen-index.ts';
 import { SLOTS_PER_ROW, ThumbnailSlots, type ThumbnailSource } from './thumbnail-slots.ts';
+import type { CameraState } from './view-state.ts';
 
 /** Points drawn while the camera moves start at this many and adapt to hold the frame rate. */
 const INITIAL_MOTION_BUDGET = 60_000;
@@ -27,13 +28,6 @@ export interface PointMarks {
   filtered: Uint8Array | null;
   /** Filtered-out points fade (dim) or are not drawn, hovered or selected (hide). */
   filterMode: 'dim' | 'hide';
-}
-
-export interface CameraState {
-  flat: boolean;
-  position: [number, number, number];
-  target: [number, number, number];
-  zoom: number;
 }
 
 export interface FrameStats {

@@ -1,5 +1,12 @@
 import { reactive } from 'vue';
-import type { CameraState } from './point-cloud.ts';
+
+/** Where the camera is (a bookmark restores it). */
+export interface CameraState {
+  flat: boolean;
+  position: [number, number, number];
+  target: [number, number, number];
+  zoom: number;
+}
 
 /** What narrows the points shown: each filter that is set must hold for a point to stay. */
 export interface ExploreFilters {

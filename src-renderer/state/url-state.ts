@@ -1,6 +1,5 @@
 import { watch } from 'vue';
-import type { CameraState } from '../explore/point-cloud.ts';
-import { exploreView, filtersActive, noFilters, type ExploreFilters } from '../explore/view-state.ts';
+import { exploreView, filtersActive, noFilters, type CameraState, type ExploreFilters } from '../explore/view-state.ts';
 import { session, tabs, type TabId } from './session.ts';
 
 /**

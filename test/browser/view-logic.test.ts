@@ -8,7 +8,6 @@ import { test } from 'node:test';
 import type { ItemSet } from '../../src-main/contract/contract.ts';
 import { coloringOf, effectiveColor, filteredOut } from '../../src-renderer/explore/coloring.ts';
 import { colorByCategory, colorByScale, MISSING_COLOR } from '../../src-renderer/explore/colors.ts';
-import type { ExploreData } from '../../src-renderer/explore/explore-data.ts';
 import { noFilters } from '../../src-renderer/explore/view-state.ts';
 import { pointInPolygon, ScreenIndex } from '../../src-renderer/explore/screen-index.ts';
 import { lerp, slerp } from '../../src-renderer/state/latent-math.ts';
@@ -125,16 +124,12 @@ test('points a filter hides cannot be picked or lassoed', () => {
   assert.deepEqual(idx.inPolygon([0, 0, 200, 0, 200, 100, 0, 100]), [1]);
 });
 
-function exploreData(): ExploreData {
-  const itemIds = [10, 11, 12, 13];
+function exploreData() {
   return {
-    itemIds,
-    indexOf: new Map(itemIds.map((id, i) => [id, i])),
-    xyz: new Float32Array(12),
-    paths: ['a.png', 'b.png', 'c.png', 'd.png'],
-    labels: [null, null, null, null],
-    attributes: [{ Big: 1 }, { Big: 0 }, null, { Big: 1 }],
-    splits: ['train', 'val', 'train', 'train'],
+    itemIds: [10, 11, 12, 13],
+    labels: [null, null, null, null] as Array<string | null>,
+    attributes: [{ Big: 1 }, { Big: 0 }, null, { Big: 1 }] as Array<Record<string, number> | null>,
+    splits: ['train', 'val', 'train', 'train'] as Array<'train' | 'val'>,
     scores: Float64Array.of(0.1, 0.2, 0.3, Number.NaN),
     scoreName: 'reconstruction error',
   };

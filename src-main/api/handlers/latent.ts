@@ -2,6 +2,7 @@ import { loadRunModel } from '../../engine/run-model.ts';
 import { UserError } from '../../errors.ts';
 import { analogy, reconstructions } from '../../latent/arithmetic.ts';
 import { attributeVectors, shiftCode } from '../../latent/attributes.ts';
+import { neighbourAgreement } from '../../latent/agreement.ts';
 import { codeOf, loadRunCodes } from '../../latent/codes.ts';
 import { classIndex, decodeImages, itemClasses } from '../../latent/decode.ts';
 import { writeCsvFile } from '../../latent/export.ts';
@@ -88,5 +89,11 @@ export const latentHandlers = {
   },
   outliers: (input, ctx) => rankOutliers(ctx.db, input.runId, input.top),
   runScores: (input, ctx) => runScores(ctx.db, input.runId),
+  neighbourAgreement: (input, ctx) => {
+    const datasets = ctx.db.prepare('SELECT count(DISTINCT dataset_id) FROM runs WHERE id IN (?, ?)').pluck().get(input.runId, input.otherRunId) as number;
+    if (datasets > 1) throw new UserError(`runs ${input.runId} and ${input.otherRunId} are of different datasets: compare runs of one dataset`, 'invalid_input');
+    const found = neighbourAgreement(loadRunCodes(ctx.db, input.runId), loadRunCodes(ctx.db, input.otherRunId), input.k);
+    return { runId: input.runId, otherRunId: input.otherRunId, k: input.k, itemIds: found.itemIds, agreement: compact(found.agreement), mean: found.mean };
+  },
   exportCsv: async ({ path, ...input }, ctx) => writeCsvFile(path, await prepareCsv(ctx, input)),
 } satisfies Partial<Handlers>;
