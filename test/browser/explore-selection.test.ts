@@ -180,3 +180,21 @@ test('the loss chart moves within an epoch, with KL on its own axis and the trai
   await shot(page, '05-live-chart');
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });
+
+test('two runs side by side: hovering an item in one map marks it in the other, coloured by shared neighbours', { timeout: 120_000 }, async () => {
+  await page.click('[data-tab=runs]');
+  for (const box of await page.locator('[data-test=runs-table] input[type=checkbox]').all()) await box.check();
+  const pair = page.locator('[data-test=run-pair]');
+  await pair.locator('[data-test=pair-agreement]').waitFor({ timeout: 60_000 });
+  assert.match(await pair.locator('[data-test=pair-agreement]').innerText(), /on average [\d.]+% of each item's 10 nearest neighbours are the same in both runs/);
+  const left = pair.locator('[data-test=pair-map-0] [data-test=point-view]');
+  await left.scrollIntoViewIfNeeded(); // before reading where its points are
+  await page.waitForTimeout(500);
+  const point = await findPoint(left, [pair.locator('[data-test=pair-map-0] [data-test=legend]')]);
+  await page.mouse.move(point.x, point.y);
+  const right = pair.locator('[data-test=pair-caption-1]');
+  await right.filter({ hasText: /(disc|square|ring)\/\w+-\d+\.png · \d+% of neighbours shared/ }).waitFor();
+  assert.equal(await right.innerText(), await pair.locator('[data-test=pair-caption-0]').innerText());
+  await shot(page, '06-run-pair');
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+});
