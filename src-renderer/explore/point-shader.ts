@@ -42,7 +42,7 @@ void main() {
   float px = uOrtho > 0.5 ? uSize * uPixelScale : uSize * uPixelScale / max(-mv.z, 1e-4);
   float hovered = float(gl_VertexID) == uHover ? 1.0 : 0.0;
   px = clamp(px, uMinPx, uMaxPx);
-  px = max(px * (1.0 + 0.8 * hovered + 0.4 * selected + 0.5 * neighbour), max(focused * 20.0, neighbour * 10.0));
+  px = max(px * (1.0 + 0.8 * hovered + 0.4 * selected + 0.5 * neighbour + focused), max(focused * 26.0, neighbour * 12.0));
   gl_PointSize = px;
   vSlot = px >= uThumbPx ? aSlot : -1.0;
   // 5 focused, 4 neighbour, 3 hovered, 2 faded, 1 selected, 0 plain
@@ -81,7 +81,7 @@ void main() {
   float r2 = dot(c, c);
   if (r2 > 0.25) discard;
   vec3 col = vColor;
-  if (vState > 4.5) col = r2 > 0.16 ? vec3(0.0) : r2 > 0.09 ? FOCUS : col;            // focused: gold ring, dark rim
+  if (vState > 4.5) col = r2 > 0.2 ? vec3(0.0) : r2 > 0.07 ? FOCUS : col;             // focused: thick gold ring, dark rim
   else if (vState > 3.5) col = r2 > 0.12 ? NEIGHBOUR : col;                          // neighbour: pink ring
   else if (vState > 2.5) col = mix(col, vec3(1.0), 0.35 + 0.65 * step(0.12, r2));  // hovered: white ring
   else if (vState > 1.5) col = mix(col, vec3(0.5), 0.75);                          // faded
