@@ -1,7 +1,8 @@
 /**
  * Frames per second of the Explore point view while the camera orbits, at 10k, 100k
- * and 1M generated points, in headless Chromium on software GL (SwiftShader), next to
- * stock three.js Points drawing the same points in the same run.
+ * and 1M generated points, in headless Chromium on software GL (SwiftShader), with and
+ * without a filter hiding half the points, next to stock three.js Points drawing the
+ * same points in the same run.
  *
  *   node --import tsx bench/render.ts [--seconds 4] [--sizes 10000,100000,1000000]
  */
@@ -61,10 +62,10 @@ async function main(): Promise<void> {
       page.on('pageerror', (e) => console.error('page error:', e.message));
       console.log(`Explore view, camera orbiting, 1280x720, headless Chromium + SwiftShader, ${seconds} s per measure`);
       const picks: Array<PickTiming & { n: number }> = [];
-      console.log('points     latent-lab fps   (points drawn while moving)   plain three.js Points fps   reference plain fps');
+      console.log('points     latent-lab fps   (points drawn while moving)   with a filter fps   plain three.js Points fps   reference plain fps');
       for (const n of sizes) {
         const results: Record<string, BenchResult> = {};
-        for (const mode of ['plain', 'latent-lab']) {
+        for (const mode of ['plain', 'latent-lab', 'filtered']) {
           await page.goto(`${server.url}/index.html?bench=${n}&mode=${mode}`);
           await page.waitForFunction('window.__bench !== undefined', undefined, { timeout: 120_000 });
           await page.evaluate('window.__bench.run(1000)'); // warm up: shaders compiled, budget adapted
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
         const ours = results['latent-lab'];
         const plain = results.plain;
         console.log(
-          `${String(n).padEnd(10)} ${ours.fps.toFixed(1).padStart(14)}   ${String(ours.drawnWhileMoving).padStart(27)}   ${plain.fps.toFixed(1).padStart(25)}   ${String(REFERENCE_FPS[n] ?? '-').padStart(19)}`,
+          `${String(n).padEnd(10)} ${ours.fps.toFixed(1).padStart(14)}   ${String(ours.drawnWhileMoving).padStart(27)}   ${results.filtered.fps.toFixed(1).padStart(17)}   ${plain.fps.toFixed(1).padStart(25)}   ${String(REFERENCE_FPS[n] ?? '-').padStart(19)}`,
         );
       }
       console.log('At rest the view draws every point once and stops; the numbers above are while the camera moves.');

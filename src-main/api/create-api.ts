@@ -13,12 +13,13 @@ import { datasetHandlers } from './handlers/datasets.ts';
 import { importHandlers } from './handlers/imports.ts';
 import { latentHandlers } from './handlers/latent.ts';
 import { runHandlers } from './handlers/runs.ts';
+import { setHandlers } from './handlers/sets.ts';
 import { trainingHandlers } from './handlers/training.ts';
 import type { Handler, Handlers } from './handlers/types.ts';
 import { isMethodName, type MethodName } from '../contract/method-names.ts';
 
 /** Every method's implementation; a method missing here is a compile error. */
-export const handlers: Handlers = { ...appHandlers, ...datasetHandlers, ...importHandlers, ...runHandlers, ...trainingHandlers, ...latentHandlers };
+export const handlers: Handlers = { ...appHandlers, ...datasetHandlers, ...importHandlers, ...runHandlers, ...trainingHandlers, ...latentHandlers, ...setHandlers };
 
 export interface ApiOptions {
   dbPath: string;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ApiHost } from '../api/context.ts';
 import type { Api } from '../api/create-api.ts';
 import { resolveDbPath } from '../paths.ts';
 import { openStore, type Db } from '../store/open.ts';
@@ -37,10 +38,10 @@ export function printJson(value: unknown): void {
  * and serve), closing it afterwards. Errors come back as ApiCallError, which
  * main() prints with the API's field names translated to flag names.
  */
-export async function withApi<T>(command: Command, use: (api: Api) => T | Promise<T>): Promise<T> {
+export async function withApi<T>(command: Command, use: (api: Api) => T | Promise<T>, host: Omit<ApiHost, 'kind'> = {}): Promise<T> {
   // Loaded here, not at the top, so `--help` and argument errors never load the engine.
   const { createApi } = await import('../api/create-api.ts');
-  const api = createApi({ dbPath: dbPathOf(command), host: { kind: 'cli' } });
+  const api = createApi({ dbPath: dbPathOf(command), host: { kind: 'cli', ...host } });
   try {
     return await use(api);
   } finally {

@@ -14,6 +14,34 @@ const code = z.array(z.number().finite()).min(1).max(4096);
 /** Side of the stored square images when an import does not say. */
 export const DEFAULT_IMPORT_SIZE = 64;
 const csvKind = z.enum(['embeddings', 'outliers']);
+const datasetId = id.describe('dataset id');
+const setName = z.string().trim().min(1, 'a set needs a name').max(200);
+
+/** A 3-D projection of a run's codes, as `project` computes it and as the Explore view shows it. */
+const projectionFields = {
+  method: z.enum(['pca', 'umap', 'raw']).default('pca'),
+  /** raw only: which latent dimensions become x, y, z (default 0, 1, 2). */
+  dims: z.array(z.number().int().min(0)).min(1).max(3).optional(),
+  seed: z.number().int().min(0).optional(),
+  neighbours: z.number().int().min(2).max(200).optional(),
+  minDist: z.number().min(0).max(1).optional(),
+};
+
+/** What a CSV export holds; the same fields whether it is written to a file or downloaded. */
+export const csvExportSchema = z.strictObject({
+  runId,
+  kind: csvKind.default('embeddings'),
+  /** embeddings: x, y, z from this projection (default PCA). */
+  projection: z.strictObject(projectionFields).optional(),
+  /** embeddings: only these items' rows. */
+  items: z.array(itemId).min(1).max(1_000_000).optional(),
+  /** embeddings: only the rows of the dataset's set of this name. */
+  set: setName.optional(),
+  /** outliers: how many of the highest-scoring items. */
+  top: z.number().int().min(1).max(1_000_000).default(100),
+  /** Keep text byte for byte: no neutralising of cells a spreadsheet would run as formulas. */
+  raw: z.boolean().default(false),
+});
 
 export const trainConfigSchema = z.strictObject({
   model: z.string().min(1),
@@ -80,15 +108,7 @@ export const inputSchemas = {
   renameRun: z.strictObject({ runId, name: z.string().trim().min(1, 'a run name cannot be empty').max(200) }),
   deleteRun: z.strictObject({ runId }),
 
-  project: z.strictObject({
-    runId,
-    method: z.enum(['pca', 'umap', 'raw']).default('pca'),
-    /** raw only: which latent dimensions become x, y, z (default 0, 1, 2). */
-    dims: z.array(z.number().int().min(0)).min(1).max(3).optional(),
-    seed: z.number().int().min(0).optional(),
-    neighbours: z.number().int().min(2).max(200).optional(),
-    minDist: z.number().min(0).max(1).optional(),
-  }),
+  project: z.strictObject({ runId, ...projectionFields }),
   neighbours: z
     .strictObject({
       runId,
@@ -126,8 +146,13 @@ export const inputSchemas = {
   manifold: z.strictObject({ runId, steps: z.number().int().min(2).max(32).default(10), label: z.string().optional() }),
   outliers: z.strictObject({ runId, top: z.number().int().min(1).max(100_000).default(100) }),
   runScores: z.strictObject({ runId }),
+  neighbourAgreement: z.strictObject({ runId, otherRunId: id.describe('the other run id'), k: z.number().int().min(1).max(100).default(10) }),
   /** No path: the desktop app asks where with its own Save dialog (a browser downloads /api/runs/N/export.csv instead). */
-  exportCsv: z.strictObject({ runId, kind: csvKind.default('embeddings') }),
+  exportCsv: csvExportSchema,
+
+  listSets: z.strictObject({ datasetId }),
+  saveSet: z.strictObject({ datasetId, name: setName, itemIds: z.array(itemId).min(1, 'a set needs at least one item').max(1_000_000) }),
+  deleteSet: z.strictObject({ setId: id.describe('set id') }),
 } satisfies Record<MethodName, z.ZodType>;
 
 export type InputSchemas = typeof inputSchemas;
@@ -363,7 +388,8 @@ export interface Interpolation {
 
 export interface AttributeVector {
   name: string;
-  kind: 'attribute' | 'label';
+  /** A binary attribute, a label (one against the rest), or a saved set (its items against the rest). */
+  kind: 'attribute' | 'label' | 'set';
   /** ROC AUC of the dot product with the vector, as a separator of the attribute. */
   auc: number;
   withCount: number;
@@ -419,9 +445,30 @@ export interface RunScores {
   negElbo: number[] | null;
 }
 
+/** Per item embedded by both runs, how many of its k nearest neighbours (in code space) the runs share, as a fraction. */
+export interface NeighbourAgreement {
+  runId: number;
+  otherRunId: number;
+  k: number;
+  /** Ascending. */
+  itemIds: number[];
+  agreement: number[];
+  mean: number;
+}
+
 export interface CsvWritten {
   path: string;
   rows: number;
+}
+
+/** A named set of items of one dataset (a saved selection). */
+export interface ItemSet {
+  id: number;
+  datasetId: number;
+  name: string;
+  /** Ascending. */
+  itemIds: number[];
+  savedAt: string;
 }
 
 export interface ApiOutputs {
@@ -457,8 +504,12 @@ export interface ApiOutputs {
   manifold: ManifoldGrid;
   outliers: OutlierList;
   runScores: RunScores;
+  neighbourAgreement: NeighbourAgreement;
   /** null when the person cancelled the Save dialog. */
   exportCsv: CsvWritten | null;
+  listSets: ItemSet[];
+  saveSet: ItemSet;
+  deleteSet: { deleted: boolean };
 }
 
 // ---- results and errors, as every transport carries them ----

@@ -40,7 +40,12 @@ export const methodNames = [
   'manifold',
   'outliers',
   'runScores',
+  'neighbourAgreement',
   'exportCsv',
+  // named sets of items (saved selections)
+  'listSets',
+  'saveSet',
+  'deleteSet',
 ] as const;
 
 export type MethodName = (typeof methodNames)[number];

@@ -1,11 +1,12 @@
 import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
+import { listSets } from '../store/sets.ts';
 import { rocAuc } from './auc.ts';
 import type { RunCodes } from './codes.ts';
 
 export interface AttributeVector {
   name: string;
-  kind: 'attribute' | 'label';
+  kind: 'attribute' | 'label' | 'set';
   /** Mean code of items with the attribute minus mean code of items without (weighted when balanced). */
   vector: Float32Array;
   /** ROC AUC of z . vector as a separator of the attribute, over every item whose value is known. */
@@ -19,11 +20,11 @@ export interface AttributeVector {
 /** Per embedded row: 1, 0, or -1 when unknown. */
 interface Membership {
   name: string;
-  kind: 'attribute' | 'label';
+  kind: 'attribute' | 'label' | 'set';
   values: Int8Array;
 }
 
-function memberships(db: Db, codes: RunCodes): { attributes: Membership[]; labels: Membership[] } {
+function memberships(db: Db, codes: RunCodes): { attributes: Membership[]; labels: Membership[]; sets: Membership[] } {
   const datasetId = db.prepare('SELECT dataset_id FROM runs WHERE id = ?').pluck().get(codes.runId) as number | undefined;
   if (datasetId === undefined) throw new UserError(`There is no run ${codes.runId}.`, 'not_found');
   const names = JSON.parse(db.prepare('SELECT attributes FROM datasets WHERE id = ?').pluck().get(datasetId) as string) as string[];
@@ -42,7 +43,12 @@ function memberships(db: Db, codes: RunCodes): { attributes: Membership[]; label
   }
   const labelNames = [...new Set(labelOfRow.filter((l): l is string => l !== null))].sort();
   const labels = labelNames.map((name) => ({ name, kind: 'label' as const, values: Int8Array.from(labelOfRow, (l) => (l === null ? -1 : l === name ? 1 : 0)) }));
-  return { attributes, labels };
+  const sets = listSets(db, datasetId).map((set) => {
+    const values = new Int8Array(codes.n);
+    for (const id of set.itemIds) if (rowById.has(id)) values[rowById.get(id)!] = 1;
+    return { name: set.name, kind: 'set' as const, values };
+  });
+  return { attributes, labels, sets };
 }
 
 /**
@@ -113,15 +119,15 @@ function vectorFor(codes: RunCodes, member: Membership, against: Membership[]): 
 }
 
 /**
- * Attribute vectors for every binary attribute of the run's dataset and every
- * label (one-vs-rest). `balanced` names attributes to balance each vector
+ * Attribute vectors for every binary attribute of the run's dataset, every
+ * label and every saved set (one-vs-rest). `balanced` names attributes to balance each vector
  * against (an attribute is never balanced against itself). Attributes that
  * every item has, or none has, get no vector.
  */
 export function attributeVectors(db: Db, codes: RunCodes, balanced: string[] = []): AttributeVector[] {
-  const { attributes, labels } = memberships(db, codes);
+  const { attributes, labels, sets } = memberships(db, codes);
   const out: AttributeVector[] = [];
-  for (const member of [...attributes, ...labels]) {
+  for (const member of [...attributes, ...labels, ...sets]) {
     const vector = vectorFor(codes, member, balanceSet(attributes, balanced, member.name));
     if (vector) out.push(vector);
   }
@@ -139,11 +145,11 @@ function balanceSet(attributes: Membership[], balanced: string[], target: string
 
 /** One attribute's (or else label's) vector; a UserError naming the available ones. */
 export function attributeVector(db: Db, codes: RunCodes, name: string, balanced: string[] = []): AttributeVector {
-  const { attributes, labels } = memberships(db, codes);
-  const member = attributes.find((a) => a.name === name) ?? labels.find((l) => l.name === name);
+  const { attributes, labels, sets } = memberships(db, codes);
+  const member = [...attributes, ...labels, ...sets].find((m) => m.name === name);
   const vector = member ? vectorFor(codes, member, balanceSet(attributes, balanced, name)) : null;
   if (!vector) {
-    const names = [...attributes, ...labels].map((m) => m.name);
+    const names = [...attributes, ...labels, ...sets].map((m) => m.name);
     const why = member ? `"${name}" needs items both with and without it` : `No attribute or label "${name}"`;
     throw new UserError(`${why}; attributes and labels: ${names.join(', ') || '(none)'}.`, member ? 'invalid_input' : 'not_found');
   }

@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
-import { stringify, type Stringifier } from 'csv-stringify';
+import type { Writable } from 'node:stream';
+import { stringify } from 'csv-stringify';
 import type { Db } from '../store/open.ts';
 import { UserError } from '../errors.ts';
 import { float32FromBlob } from './blobs.ts';
-import { storedCodesFingerprint } from './codes.ts';
 import { float32Text } from './float-text.ts';
 import { rankOutliers } from './outliers.ts';
-import { getProjection, readStoredProjection, type StoredLayout } from './projections.ts';
+import { canonicalJson, getProjection, type ProjectionRequest, type StoredProjection } from './projections.ts';
 
 const PAGE = 2048;
 
@@ -16,31 +16,62 @@ export interface CsvWritten {
   rows: number;
 }
 
-export interface ExportOptions {
-  onProgress?: (rows: number, total: number) => void;
+type Cell = string | number | null;
+
+/**
+ * OWASP's CSV-injection defence: a text cell that a spreadsheet would read as
+ * a formula (starting with = + - @, tab or carriage return) gets a leading
+ * single quote. Only text goes through here; numbers are written as they are.
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** Writes records to a CSV file through csv-stringify, honouring back-pressure. */
-class CsvFile {
-  private readonly csv: Stringifier;
-  private readonly finished: Promise<unknown>;
-  constructor(readonly file: string) {
-    this.csv = stringify();
-    const out = fs.createWriteStream(file);
-    this.finished = new Promise((resolve, reject) => {
-      out.on('finish', () => resolve(undefined));
-      out.on('error', (error) => reject(new UserError(`cannot write ${file}: ${error.message}`, 'io_error')));
-      this.csv.on('error', reject);
-    });
-    this.csv.pipe(out);
+/** How every CSV Latent Lab writes treats text: neutralised, or kept byte for byte when `raw`. */
+function textCell(raw: boolean): (text: string | null) => string | null {
+  return (text) => (raw || text === null ? text : neutraliseFormula(text));
+}
+
+/** Writes records through csv-stringify to a writable, honouring back-pressure; a first line may be a `#` comment. */
+async function streamCsv(out: Writable, comment: string | null, records: AsyncIterable<Cell[]> | Iterable<Cell[]>): Promise<number> {
+  const failed = new Promise<never>((_resolve, reject) => out.once('error', reject));
+  failed.catch(() => undefined);
+  if (comment !== null && !out.write(`# ${comment.replace(/[\r\n]+/g, ' ')}\n`)) await Promise.race([once(out, 'drain'), failed]);
+  const csv = stringify();
+  csv.pipe(out, { end: false });
+  let rows = -1; // the header row is not a data row
+  for await (const record of records) {
+    rows++;
+    if (!csv.write(record)) await Promise.race([once(csv, 'drain'), failed]);
   }
-  async write(record: (string | number | null)[]): Promise<void> {
-    if (!this.csv.write(record)) await Promise.race([once(this.csv, 'drain'), this.finished]);
+  csv.end();
+  await Promise.race([once(csv, 'end'), failed]);
+  return Math.max(0, rows);
+}
+
+/** Streams a prepared CSV into a file and says where and how many rows. */
+export async function writeCsvFile(file: string, csv: PreparedCsv): Promise<CsvWritten> {
+  const out = fs.createWriteStream(file);
+  try {
+    const rows = await csv.write(out);
+    out.end();
+    await once(out, 'finish');
+    return { path: file, rows };
+  } catch (error) {
+    out.destroy();
+    const message = error instanceof Error ? error.message : String(error);
+    throw error instanceof UserError ? error : new UserError(`cannot write ${file}: ${message}`, 'io_error');
   }
-  async close(): Promise<void> {
-    this.csv.end();
-    await this.finished;
-  }
+}
+
+export interface EmbeddingsRequest {
+  /** The projection whose x, y, z go in the rows (default PCA), as the Explore view shows it. */
+  projection?: ProjectionRequest;
+  /** Only these items' rows (each must have a code in the run); default every item. */
+  itemIds?: readonly number[];
+  /** Keep text byte for byte (no formula neutralisation). */
+  raw?: boolean;
+  onProgress?: (rows: number, total: number) => void;
 }
 
 interface ExportRow {
@@ -54,69 +85,109 @@ interface ExportRow {
   neg_elbo: number | null;
 }
 
+/** A CSV ready to stream: everything that can fail for the caller's input has been checked. */
+export interface PreparedCsv {
+  /** The file name a download should get. */
+  name: string;
+  write(out: Writable): Promise<number>;
+}
+
 /**
- * Streams a run's embeddings to CSV: id, path, label, split, one column per
- * dataset attribute, z0..z{D-1}, x, y, z (the PCA projection, computed and
- * stored first if missing), recon_error and, for VAEs, neg_elbo. Rows are read
- * in pages of item ids, so memory stays flat however many rows there are
- * (besides the projection's 16 bytes per item). Codes are written so that
- * parsing them gives back the stored float32 values exactly.
+ * A run's embeddings as CSV: a `#` comment line naming the run and the
+ * projection with its parameters, then a header and one row per item: id,
+ * path, label, split, one column per dataset attribute, z0..z{D-1}, x, y, z
+ * (the requested projection, computed and stored first if missing),
+ * recon_error and, for VAEs, neg_elbo. Rows are read in pages of item ids, so
+ * memory stays flat however many rows there are (besides the projection's 16
+ * bytes per item). Codes are written so that parsing them gives back the
+ * stored float32 values exactly.
  */
-export async function exportEmbeddingsCsv(db: Db, runId: number, file: string, options: ExportOptions = {}): Promise<CsvWritten> {
+export async function prepareEmbeddingsCsv(db: Db, runId: number, request: EmbeddingsRequest = {}): Promise<PreparedCsv> {
   const run = db.prepare('SELECT r.dataset_id AS datasetId, d.attributes FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?').get(runId) as
     | { datasetId: number; attributes: string }
     | undefined;
   if (!run) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
-  const projection = await pcaProjection(db, runId);
+  const projection = await getProjection(db, runId, request.projection ?? { method: 'pca' });
+  const itemIds = request.itemIds ? [...new Set(request.itemIds)].sort((a, b) => a - b) : null;
+  if (itemIds) checkEmbedded(db, runId, itemIds);
   const attributes = JSON.parse(run.attributes) as string[];
   const { total, dimBytes, elbo } = db
     .prepare('SELECT count(*) AS total, max(length(e.code)) AS dimBytes, count(s.neg_elbo) AS elbo FROM embeddings e LEFT JOIN scores s ON s.run_id = e.run_id AND s.item_id = e.item_id WHERE e.run_id = ?')
     .get(runId) as { total: number; dimBytes: number; elbo: number };
   const dim = dimBytes / 4;
   const withElbo = elbo > 0;
+  const text = textCell(request.raw ?? false);
+  const rowsTotal = itemIds ? itemIds.length : total;
+  const where = new Map<number, number>();
+  projection.itemIds.forEach((id, at) => where.set(id, at));
 
-  const csv = new CsvFile(file);
-  await csv.write(['id', 'path', 'label', 'split', ...attributes, ...Array.from({ length: dim }, (_, k) => `z${k}`), 'x', 'y', 'z', 'recon_error', ...(withElbo ? ['neg_elbo'] : [])]);
-  const page = db.prepare(
-    `SELECT i.id, i.path, i.label, i.split, i.attributes, e.code, s.recon_error, s.neg_elbo
-       FROM embeddings e JOIN items i ON i.id = e.item_id
-       LEFT JOIN scores s ON s.run_id = e.run_id AND s.item_id = e.item_id
-      WHERE e.run_id = ? AND e.item_id > ? ORDER BY e.item_id LIMIT ?`,
-  );
-  let written = 0;
-  let lastId = -1;
-  let at = 0; // walks the projection's ascending item ids alongside the rows
-  while (true) {
-    const records: (string | number | null)[][] = [];
-    for (const row of page.iterate(runId, lastId, PAGE) as Iterable<ExportRow>) {
-      lastId = row.id;
-      while (at < projection.itemIds.length && projection.itemIds[at] < row.id) at++;
-      const xyz = projection.itemIds[at] === row.id ? Array.from(projection.coords.subarray(at * 3, at * 3 + 3), float32Text) : [null, null, null];
-      const values = row.attributes ? (JSON.parse(row.attributes) as Record<string, number>) : {};
-      records.push([
-        row.id,
-        row.path,
-        row.label,
-        row.split,
-        ...attributes.map((a) => values[a] ?? null),
-        ...Array.from(float32FromBlob(row.code), float32Text),
-        ...xyz,
-        row.recon_error,
-        ...(withElbo ? [row.neg_elbo] : []),
-      ]);
+  async function* records(): AsyncGenerator<Cell[]> {
+    yield ['id', 'path', 'label', 'split', ...attributes, ...Array.from({ length: dim }, (_, k) => `z${k}`), 'x', 'y', 'z', 'recon_error', ...(withElbo ? ['neg_elbo'] : [])].map(text);
+    let written = 0;
+    for (const page of pagesOf(db, runId, itemIds)) {
+      for (const row of page) {
+        const at = where.get(row.id);
+        const xyz = at === undefined ? [null, null, null] : Array.from(projection.coords.subarray(at * 3, at * 3 + 3), float32Text);
+        const values = row.attributes ? (JSON.parse(row.attributes) as Record<string, number>) : {};
+        yield [
+          row.id,
+          text(row.path),
+          text(row.label),
+          text(row.split),
+          ...attributes.map((a) => values[a] ?? null),
+          ...Array.from(float32FromBlob(row.code), float32Text),
+          ...xyz,
+          row.recon_error,
+          ...(withElbo ? [row.neg_elbo] : []),
+        ];
+      }
+      written += page.length;
+      request.onProgress?.(written, rowsTotal);
     }
-    if (records.length === 0) break;
-    for (const record of records) await csv.write(record);
-    written += records.length;
-    options.onProgress?.(written, total);
   }
-  await csv.close();
-  return { path: file, rows: written };
+  return {
+    name: `run-${runId}-embeddings-${projection.method}${itemIds ? `-${itemIds.length}-items` : ''}.csv`,
+    write: (out) => streamCsv(out, projectionComment(runId, projection), records()),
+  };
 }
 
-async function pcaProjection(db: Db, runId: number): Promise<StoredLayout> {
-  const stored = readStoredProjection(db, runId, 'pca', { codes: storedCodesFingerprint(db, runId) });
-  return stored ?? getProjection(db, runId, { method: 'pca' });
+/** The comment line: which run and which projection (with every parameter) the x, y, z columns are. */
+function projectionComment(runId: number, projection: StoredProjection): string {
+  return `latent-lab run ${runId}; x,y,z: ${projection.method} projection ${canonicalJson(projection.params)}`;
+}
+
+function checkEmbedded(db: Db, runId: number, itemIds: number[]): void {
+  const found = db.prepare('SELECT count(*) FROM embeddings WHERE run_id = ? AND item_id IN (SELECT value FROM json_each(?))').pluck().get(runId, JSON.stringify(itemIds)) as number;
+  if (found === itemIds.length) return;
+  const known = new Set(db.prepare('SELECT item_id FROM embeddings WHERE run_id = ? AND item_id IN (SELECT value FROM json_each(?))').pluck().all(runId, JSON.stringify(itemIds)) as number[]);
+  const missing = itemIds.filter((id) => !known.has(id));
+  throw new UserError(`items ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''} have no code in run ${runId}`, 'not_found');
+}
+
+const ROW_COLUMNS = `SELECT i.id, i.path, i.label, i.split, i.attributes, e.code, s.recon_error, s.neg_elbo
+       FROM embeddings e JOIN items i ON i.id = e.item_id
+       LEFT JOIN scores s ON s.run_id = e.run_id AND s.item_id = e.item_id`;
+
+/** The rows in item id order, a page at a time: every embedded item, or only the (ascending) ids given. */
+function* pagesOf(db: Db, runId: number, itemIds: number[] | null): Generator<ExportRow[]> {
+  if (itemIds) {
+    const page = db.prepare(`${ROW_COLUMNS} WHERE e.run_id = ? AND e.item_id IN (SELECT value FROM json_each(?)) ORDER BY e.item_id`);
+    for (let k = 0; k < itemIds.length; k += PAGE) yield page.all(runId, JSON.stringify(itemIds.slice(k, k + PAGE))) as ExportRow[];
+    return;
+  }
+  const page = db.prepare(`${ROW_COLUMNS} WHERE e.run_id = ? AND e.item_id > ? ORDER BY e.item_id LIMIT ?`);
+  let lastId = -1;
+  while (true) {
+    const rows = page.all(runId, lastId, PAGE) as ExportRow[];
+    if (rows.length === 0) return;
+    lastId = rows[rows.length - 1].id;
+    yield rows;
+  }
+}
+
+/** Streams a run's embeddings to a CSV file (see prepareEmbeddingsCsv). */
+export async function exportEmbeddingsCsv(db: Db, runId: number, file: string, request: EmbeddingsRequest = {}): Promise<CsvWritten> {
+  return writeCsvFile(file, await prepareEmbeddingsCsv(db, runId, request));
 }
 
 /**
@@ -124,22 +195,25 @@ async function pcaProjection(db: Db, runId: number): Promise<StoredLayout> {
  * (recon_error, or neg_elbo then recon_error for VAEs), above_threshold (1/0
  * against the suggested threshold), for the `top` highest-scoring items.
  */
-export async function exportOutliersCsv(db: Db, runId: number, file: string, top = 100): Promise<CsvWritten> {
-  const report = rankOutliers(db, runId, top);
-  const csv = new CsvFile(file);
-  await csv.write(['rank', 'id', 'path', 'label', 'split', report.score, ...(report.score === 'recon_error' ? [] : ['recon_error']), 'above_threshold']);
-  for (const item of report.items) {
-    await csv.write([
+export function prepareOutliersCsv(db: Db, runId: number, options: { top?: number; raw?: boolean } = {}): PreparedCsv {
+  const report = rankOutliers(db, runId, options.top ?? 100);
+  const text = textCell(options.raw ?? false);
+  const records: Cell[][] = [
+    ['rank', 'id', 'path', 'label', 'split', report.score, ...(report.score === 'recon_error' ? [] : ['recon_error']), 'above_threshold'],
+    ...report.items.map((item) => [
       item.rank,
       item.itemId,
-      item.path,
-      item.label,
-      item.split,
+      text(item.path),
+      text(item.label),
+      text(item.split),
       item.score,
       ...(report.score === 'recon_error' ? [] : [item.reconError]),
       item.score > report.threshold ? 1 : 0,
-    ]);
-  }
-  await csv.close();
-  return { path: file, rows: report.items.length };
+    ]),
+  ];
+  return { name: `run-${runId}-outliers.csv`, write: (out) => streamCsv(out, null, records) };
+}
+
+export async function exportOutliersCsv(db: Db, runId: number, file: string, options: { top?: number; raw?: boolean } = {}): Promise<CsvWritten> {
+  return writeCsvFile(file, prepareOutliersCsv(db, runId, options));
 }

@@ -82,8 +82,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const outcome = await options.api.call(method[1], input);
       return sendJson(res, 'error' in outcome ? statusOf(outcome.error) : 200, outcome);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'method_not_allowed', 'Only GET and POST are served here.');
-    if (url.pathname.startsWith('/api/')) return mediaRoute(options.api.context, url, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', 'Only GET and POST are served here.');
+    if (url.pathname.startsWith('/api/')) return mediaRoute(options.api.context, req, url, res);
+    if (req.method === 'POST') return sendError(res, 405, 'method_not_allowed', 'Only the API takes a POST.');
     if (url.searchParams.has('token')) {
       // First visit: keep the token in a strict, HttpOnly cookie only our folder receives, and take it out of the address bar.
       res.writeHead(303, { Location: appPath, 'Set-Cookie': `${guard.cookieName}=${token}; HttpOnly; SameSite=Strict; Path=${appPath}`, 'Cache-Control': 'no-store' });

@@ -152,6 +152,27 @@ export const migrations: Migration[] = [
       ALTER TABLE items ADD COLUMN matte TEXT;         -- #rrggbb its transparent pixels were composited onto; NULL: opaque
     `,
   },
+  {
+    version: 5,
+    name: 'named sets of items',
+    sql: `
+      -- a researcher's named selection (lasso, search, filter) within one dataset
+      CREATE TABLE item_sets (
+        id         INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        name       TEXT NOT NULL,
+        saved_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')), -- last (re)saved
+        UNIQUE (dataset_id, name)
+      );
+
+      CREATE TABLE item_set_members (
+        set_id  INTEGER NOT NULL REFERENCES item_sets(id) ON DELETE CASCADE,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        PRIMARY KEY (set_id, item_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX item_set_members_item ON item_set_members (item_id);
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1].version;

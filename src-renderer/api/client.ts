@@ -8,8 +8,8 @@
  *   const datasets = await api.listDatasets();
  *   const stop = onEvent('train.progress', (p) => ...);
  */
-import type { LatentLabBridge } from '../../src-main/contract/contract.ts';
-import { createClient } from './create-client.ts';
+import type { ApiErrorBody, ApiInput, LatentLabBridge } from '../../src-main/contract/contract.ts';
+import { ApiError, createClient } from './create-client.ts';
 import { electronTransport, httpTransport, type OpenSocket } from './transport.ts';
 
 export { ApiError, type ApiClient } from './create-client.ts';
@@ -40,17 +40,44 @@ const client = createClient(
 
 export const { api, host, onEvent, onAnyEvent, imageUrl, atlasUrl } = client;
 
+/** What a CSV export holds (the exportCsv method's fields, less where to write). */
+export type CsvRequest = Omit<ApiInput<'exportCsv'>, 'path'>;
+
 /**
  * Saves a run's CSV where the person chooses: the native Save dialog in
- * Electron, a download in a browser. Resolves the saved path (Electron), the
- * file name (browser), or null when cancelled.
+ * Electron, a download in a browser (an item list goes in a POST body, since
+ * a long selection does not fit in an address). Resolves the saved path
+ * (Electron), the file name (browser), or null when cancelled.
  */
-export async function saveCsv(runId: number, kind: 'embeddings' | 'outliers' = 'embeddings'): Promise<string | null> {
-  const name = `run-${runId}-${kind}.csv`;
-  if (host === 'electron') return (await api.exportCsv({ runId, kind }))?.path ?? null;
+export async function saveCsv(request: CsvRequest): Promise<string | null> {
+  const kind = request.kind ?? 'embeddings';
+  const name = `run-${request.runId}-${kind}${request.items ? `-${request.items.length}-items` : ''}.csv`;
+  if (host === 'electron') return (await api.exportCsv(request))?.path ?? null;
+  const { runId, items, ...fields } = request;
   const link = document.createElement('a');
-  link.href = `api/runs/${runId}/export.csv?kind=${kind}`;
   link.download = name;
+  if (items) {
+    const response = await fetch(`api/runs/${runId}/export.csv`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...fields, items }) });
+    if (!response.ok) {
+      const { error } = (await response.json()) as { error: ApiErrorBody };
+      throw new ApiError(error.code, error.message);
+    }
+    link.href = URL.createObjectURL(await response.blob());
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  } else {
+    link.href = `api/runs/${runId}/export.csv?${csvQuery(fields).toString()}`;
+  }
   link.click();
   return name;
+}
+
+function csvQuery(fields: Omit<CsvRequest, 'runId' | 'items'>): URLSearchParams {
+  const query = new URLSearchParams();
+  const add = (name: string, value: unknown) => value !== undefined && value !== null && query.set(name, Array.isArray(value) ? value.join(',') : String(value));
+  add('kind', fields.kind);
+  add('set', fields.set);
+  add('top', fields.top);
+  if (fields.raw) add('raw', 1);
+  if (fields.projection) for (const [key, value] of Object.entries(fields.projection)) add(key === 'method' ? 'projection' : key, value);
+  return query;
 }

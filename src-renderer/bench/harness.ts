@@ -4,10 +4,11 @@ import { categoricalColor } from '../explore/colors.ts';
 import type { BenchResult, PickTiming } from './results.ts';
 
 /**
- * `?bench=N[&mode=plain]`: a page with only the point view and N generated points
+ * `?bench=N[&mode=plain|filtered]`: a page with only the point view and N generated points
  * (Gaussian clusters, coloured by cluster), used by bench/render.ts. `mode=plain`
  * draws the same points with a stock three.js Points + PointsMaterial every frame,
- * the reference the Explore view is compared to.
+ * the reference the Explore view is compared to; `mode=filtered` hides half the
+ * clusters, as a filter in the Explore view does.
  */
 interface BenchApi {
   run(ms: number): Promise<BenchResult>;
@@ -44,22 +45,26 @@ export function generateClusters(n: number, seed = 7): { xyz: Float32Array; rgb:
 
 export function startBench(root: HTMLElement, params: URLSearchParams): void {
   const n = Math.max(1, Number(params.get('bench')) || 10_000);
-  const mode = params.get('mode') === 'plain' ? 'plain' : 'latent-lab';
+  const mode = params.get('mode') ?? 'latent-lab';
   root.style.cssText = 'position:fixed;inset:0;background:#111418';
   const { xyz, rgb } = generateClusters(n);
-  window.__bench = mode === 'plain' ? plainBench(root, xyz, rgb, n) : cloudBench(root, xyz, rgb, n);
+  window.__bench = mode === 'plain' ? plainBench(root, xyz, rgb, n) : cloudBench(root, xyz, rgb, n, mode === 'filtered');
 }
 
-function cloudBench(root: HTMLElement, xyz: Float32Array, rgb: Uint8Array, n: number): BenchApi {
+function cloudBench(root: HTMLElement, xyz: Float32Array, rgb: Uint8Array, n: number, filtered: boolean): BenchApi {
   const cloud = new PointCloud(root);
   cloud.setPoints(xyz);
   cloud.setColors(rgb);
+  if (filtered) {
+    const hidden = Uint8Array.from({ length: n }, (_, i) => (i % 10) % 2); // the odd clusters
+    cloud.setMarks({ selected: [], dimOthers: false, focused: -1, neighbours: [], filtered: hidden, filterMode: 'hide' });
+  }
   return {
     async run(ms) {
       const start = cloud.stats.frames;
       const seconds = await orbit(ms, () => cloud.orbitBy(0.01));
       const frames = cloud.stats.frames - start;
-      return { mode: 'latent-lab', points: n, frames, seconds, fps: frames / seconds, drawnWhileMoving: cloud.stats.motionBudget };
+      return { mode: filtered ? 'latent-lab, half hidden by a filter' : 'latent-lab', points: n, frames, seconds, fps: frames / seconds, drawnWhileMoving: cloud.stats.motionBudget };
     },
     async pick(count) {
       cloud.orbitBy(0.01);

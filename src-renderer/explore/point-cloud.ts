@@ -3,6 +3,7 @@ import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { pointFragmentShader, pointVertexShader } from './point-shader.ts';
 import { ScreenIndex } from './screen-index.ts';
 import { SLOTS_PER_ROW, ThumbnailSlots, type ThumbnailSource } from './thumbnail-slots.ts';
+import type { CameraState } from './view-state.ts';
 
 /** Points drawn while the camera moves start at this many and adapt to hold the frame rate. */
 const INITIAL_MOTION_BUDGET = 60_000;
@@ -12,6 +13,22 @@ const SETTLE_MS = 140;
 const THUMB_MIN_PX = 16;
 const MAX_POINT_PX = 96;
 const FOV = 50;
+
+/** Bits of a point's marks (the colour attribute's alpha byte, read by the shader). */
+const MARK = { selected: 1, neighbour: 2, filtered: 4, focused: 8 } as const;
+
+/** What is marked on the points, by item index. */
+export interface PointMarks {
+  selected: Iterable<number>;
+  /** The selection is a subset worth isolating: the rest fade. */
+  dimOthers: boolean;
+  focused: number;
+  neighbours: Iterable<number>;
+  /** Per item, 1 when filtered out; null when no filter is active. */
+  filtered: Uint8Array | null;
+  /** Filtered-out points fade (dim) or are not drawn, hovered or selected (hide). */
+  filterMode: 'dim' | 'hide';
+}
 
 export interface FrameStats {
   frames: number;
@@ -50,6 +67,7 @@ export class PointCloud {
   private positions: Float32Array = new Float32Array(0);
   private order: Int32Array = new Int32Array(0); // buffer index -> item index
   private bufferOf: Int32Array = new Int32Array(0); // item index -> buffer index
+  private hidden: Uint8Array | null = null; // buffer index -> 1 when not drawn
   private flat = false;
   private width = 1;
   private height = 1;
@@ -79,6 +97,7 @@ export class PointCloud {
         uThumbPx: { value: THUMB_MIN_PX },
         uHover: { value: -1 },
         uDimOthers: { value: 0 },
+        uHideFiltered: { value: 0 },
         uSlots: { value: null },
         uSlotsPerRow: { value: SLOTS_PER_ROW },
       },
@@ -151,22 +170,55 @@ export class PointCloud {
     this.requestFull();
   }
 
-  /** Marks the selected items (ringed); when `dimOthers`, the rest fade. */
-  setSelection(items: Iterable<number>, dimOthers: boolean): void {
+  /** Marks the selected, focused and neighbouring items and the filtered-out ones. */
+  setMarks(marks: PointMarks): void {
     const attr = this.geometry.getAttribute('aColor') as THREE.BufferAttribute | undefined;
     if (!attr) return;
     const rgba = attr.array as Uint8Array;
-    for (let b = 0; b < this.count; b++) rgba[4 * b + 3] = 0;
-    let any = false;
-    for (const i of items) {
-      if (i >= 0 && i < this.count) {
-        rgba[4 * this.bufferOf[i] + 3] = 1;
-        any = true;
-      }
+    const hide = marks.filtered !== null && marks.filterMode === 'hide';
+    this.hidden = hide ? new Uint8Array(this.count) : null;
+    for (let b = 0; b < this.count; b++) {
+      const out = marks.filtered?.[this.order[b]] ? MARK.filtered : 0;
+      rgba[4 * b + 3] = out;
+      if (out && this.hidden) this.hidden[b] = 1;
     }
+    const mark = (i: number, bit: number) => {
+      if (i >= 0 && i < this.count) rgba[4 * this.bufferOf[i] + 3] |= bit;
+    };
+    let any = false;
+    for (const i of marks.selected) {
+      mark(i, MARK.selected);
+      any = true;
+    }
+    for (const i of marks.neighbours) mark(i, MARK.neighbour);
+    mark(marks.focused, MARK.focused);
     attr.needsUpdate = true;
-    this.material.uniforms.uDimOthers.value = any && dimOthers ? 1 : 0;
+    this.material.uniforms.uDimOthers.value = any && marks.dimOthers ? 1 : 0;
+    this.material.uniforms.uHideFiltered.value = hide ? 1 : 0;
+    this.indexStale = true;
     this.requestFull();
+  }
+
+  /** Where the camera is, to restore a view later (bookmarks). */
+  getCamera(): CameraState {
+    const round = (v: number) => Number(v.toFixed(4));
+    return {
+      flat: this.flat,
+      position: this.camera.position.toArray().map(round) as [number, number, number],
+      target: this.controls.target.toArray().map(round) as [number, number, number],
+      zoom: round(this.ortho.zoom),
+    };
+  }
+
+  setCamera(state: CameraState): void {
+    this.set2D(state.flat);
+    this.camera.position.set(...state.position);
+    this.controls.target.set(...state.target);
+    this.ortho.zoom = state.zoom;
+    this.ortho.updateProjectionMatrix();
+    this.controls.update();
+    this.updatePixelScale();
+    this.markMotion();
   }
 
   setHover(item: number): void {
@@ -387,6 +439,7 @@ export class PointCloud {
       width: this.width,
       height: this.height,
       pixelSize: (w) => Math.min(maxPx, Math.max(minPx, flat ? size * scale : (size * scale) / w)),
+      hidden: this.hidden,
     });
     this.indexStale = false;
   }

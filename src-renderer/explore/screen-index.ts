@@ -15,6 +15,8 @@ export interface ProjectionInput {
   height: number;
   /** On-screen diameter in pixels of a point at clip-space w (perspective) or constant. */
   pixelSize: (w: number) => number;
+  /** Per buffer index, 1 for a point not drawn (filtered out): it cannot be hovered or selected. */
+  hidden?: Uint8Array | null;
 }
 
 export class ScreenIndex {
@@ -62,7 +64,7 @@ export class ScreenIndex {
       const cz = m[2] * px + m[6] * py + m[10] * pz + m[14];
       cellOf[i] = -1;
       this.visible[i] = 0;
-      if (w <= 1e-6) continue;
+      if (w <= 1e-6 || input.hidden?.[i]) continue;
       const nx = cx / w;
       const ny = cy / w;
       const nz = cz / w;

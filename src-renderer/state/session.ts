@@ -67,10 +67,9 @@ export async function refreshDatasets(): Promise<void> {
   try {
     session.datasets = await api.listDatasets();
     session.loadError = null;
-    if (session.datasetId === null || !session.datasets.some((d) => d.id === session.datasetId)) {
-      session.datasetId = session.datasets[0]?.id ?? null;
-      await refreshRuns();
-    }
+    const kept = session.datasetId !== null && session.datasets.some((d) => d.id === session.datasetId);
+    if (!kept) session.datasetId = session.datasets[0]?.id ?? null;
+    if (!kept || session.runs.length === 0) await refreshRuns(); // a bookmarked dataset still needs its runs
   } catch (error) {
     session.loadError = errorMessage(error);
   }

@@ -11,8 +11,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Locator, Page } from 'playwright-core';
-import sharp from 'sharp';
-import { launchChromium, screenshotDir, startServe, writeShapesDataset, type Served } from '../helpers/browser.ts';
+import { findPoint, launchChromium, screenshotDir, startServe, writeShapesDataset, type Served } from '../helpers/browser.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 // Page-side code in waitForFunction runs in the browser; the test's tsconfig has no DOM library.
@@ -33,36 +32,6 @@ const pageErrors: string[] = [];
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshotDir(), `${name}.png`) });
-}
-
-/** Client coordinates of a drawn point: a pixel of the view far from the background colour, away from overlays. */
-async function findPoint(view: Locator, avoid: Locator[]): Promise<{ x: number; y: number }> {
-  const box = await view.boundingBox();
-  assert.ok(box, 'the point view has a size');
-  const png = await view.screenshot();
-  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
-  const skip = (await Promise.all(avoid.map((l) => l.boundingBox()))).filter((b) => b !== null);
-  const bg = [data[0], data[1], data[2]];
-  let best: { x: number; y: number; d: number } | null = null;
-  const cx = info.width / 2;
-  const cy = info.height / 2;
-  const coloured = (x: number, y: number) => {
-    const o = (y * info.width + x) * info.channels;
-    return Math.abs(data[o] - bg[0]) + Math.abs(data[o + 1] - bg[1]) + Math.abs(data[o + 2] - bg[2]) >= 90;
-  };
-  for (let y = 10; y < info.height - 40; y += 1) {
-    for (let x = 10; x < info.width - 10; x += 1) {
-      // The middle of a point, not its antialiased rim: the pixels around it are coloured too.
-      if (![[0, 0], [-2, 0], [2, 0], [0, -2], [0, 2]].every(([dx, dy]) => coloured(x + dx, y + dy))) continue;
-      const px = box.x + x;
-      const py = box.y + y;
-      if (skip.some((b) => px >= b.x - 4 && px <= b.x + b.width + 4 && py >= b.y - 4 && py <= b.y + b.height + 4)) continue;
-      const d = Math.hypot(x - cx, y - cy);
-      if (!best || d < best.d) best = { x: px, y: py, d };
-    }
-  }
-  assert.ok(best, 'the 3-D view shows coloured points');
-  return { x: best.x, y: best.y };
 }
 
 /** Waits for what the user expects to see; an error shown in the page instead fails at once with its message. */
@@ -231,7 +200,7 @@ test('a new user walks the whole journey in the browser', { timeout: 240_000 }, 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=export-embeddings]')]);
     const file = path.join(screenshotDir(), 'embeddings.csv');
     await download.saveAs(file);
-    const rows = parse(fs.readFileSync(file), { columns: true }) as Record<string, string>[];
+    const rows = parse(fs.readFileSync(file), { columns: true, comment: '#' }) as Record<string, string>[];
     assert.equal(rows.length, total);
     for (const column of ['id', 'path', 'label', 'split', 'Big', 'z0', 'z3', 'x', 'y', 'z', 'recon_error']) assert.ok(column in rows[0], `CSV has ${column}`);
     assert.ok(rows.every((r) => Number.isFinite(Number(r.z0)) && Number.isFinite(Number(r.recon_error))));

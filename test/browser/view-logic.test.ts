@@ -1,10 +1,14 @@
 /**
  * The renderer's pure logic, without a browser: the screen-space index that hover,
- * click and lasso use, the colour scales, and the interpolation the handle decodes.
+ * click and lasso use, the colour scales, colourings and filters, and the
+ * interpolation the handle decodes.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { ItemSet } from '../../src-main/contract/contract.ts';
+import { coloringOf, effectiveColor, filteredOut } from '../../src-renderer/explore/coloring.ts';
 import { colorByCategory, colorByScale, MISSING_COLOR } from '../../src-renderer/explore/colors.ts';
+import { noFilters } from '../../src-renderer/explore/view-state.ts';
 import { pointInPolygon, ScreenIndex } from '../../src-renderer/explore/screen-index.ts';
 import { lerp, slerp } from '../../src-renderer/state/latent-math.ts';
 
@@ -107,4 +111,52 @@ test('slerp keeps the norm where lerp shrinks it, and both hit the endpoints', (
   assert.ok(Math.abs(Math.hypot(...mid) - 3) < 1e-9);
   assert.ok(Math.hypot(...lerp(a, b, 0.5)) < 2.2);
   assert.deepEqual(slerp(a, a, 0.3), a); // parallel codes fall back to lerp
+});
+
+test('points a filter hides cannot be picked or lassoed', () => {
+  const idx = new ScreenIndex();
+  const build = (hidden: Uint8Array | null) =>
+    idx.build({ positions: new Float32Array([0, 0, 0, 0.5, 0.5, 0]), count: 2, viewProjection: IDENTITY, flat: false, width: 200, height: 100, pixelSize: () => 10, hidden });
+  build(null);
+  assert.equal(idx.pick(100, 50), 0);
+  build(Uint8Array.of(1, 0));
+  assert.equal(idx.pick(100, 50), -1);
+  assert.deepEqual(idx.inPolygon([0, 0, 200, 0, 200, 100, 0, 100]), [1]);
+});
+
+function exploreData() {
+  return {
+    itemIds: [10, 11, 12, 13],
+    labels: [null, null, null, null] as Array<string | null>,
+    attributes: [{ Big: 1 }, { Big: 0 }, null, { Big: 1 }] as Array<Record<string, number> | null>,
+    splits: ['train', 'val', 'train', 'train'] as Array<'train' | 'val'>,
+    scores: Float64Array.of(0.1, 0.2, 0.3, Number.NaN),
+    scoreName: 'reconstruction error',
+  };
+}
+
+test('unlabelled data is coloured by its score; a set colours its members against the rest', () => {
+  const d = exploreData();
+  assert.equal(effectiveColor('', d), 'score');
+  assert.equal(effectiveColor('', { ...d, labels: ['x', null, null, null] }), 'label');
+  assert.equal(coloringOf(d, 'score', [], null).legend.kind, 'scale');
+  const sets: ItemSet[] = [{ id: 1, datasetId: 1, name: 'odd', itemIds: [11, 13], savedAt: '' }];
+  const legend = coloringOf(d, 'set:odd', sets, null).legend;
+  assert.ok(legend.kind === 'categories');
+  assert.deepEqual(legend.entries.map((e) => [e.name, e.count]).sort(), [['not in odd', 2], ['odd', 2]]);
+  const byDim = coloringOf(d, 'dim:1', [], Float32Array.of(1, 2, 3, 4)).legend;
+  assert.equal(byDim.kind === 'scale' ? byDim.title : null, 'z1', 'a latent dimension on a scale');
+});
+
+test('filters: every one set must hold; none set filters nothing', () => {
+  const d = exploreData();
+  const sets: ItemSet[] = [{ id: 1, datasetId: 1, name: 'odd', itemIds: [11, 13], savedAt: '' }];
+  assert.equal(filteredOut(d, 'label', noFilters(), sets), null);
+  const out = (f: Partial<ReturnType<typeof noFilters>>, color = 'label') => Array.from(filteredOut(d, color, { ...noFilters(), ...f }, sets) ?? []);
+  assert.deepEqual(out({ split: 'train' }), [0, 1, 0, 0]);
+  assert.deepEqual(out({ set: 'odd' }), [1, 0, 1, 0]);
+  assert.deepEqual(out({ attribute: 'Big=1' }), [0, 1, 1, 0]);
+  assert.deepEqual(out({ scoreMin: 0.15, scoreMax: 0.25 }), [1, 0, 1, 1], 'no score: outside any range');
+  assert.deepEqual(out({ hidden: ['not in odd'] }, 'set:odd'), [1, 0, 1, 0], 'a legend entry switched off');
+  assert.deepEqual(out({ split: 'train', attribute: 'Big=1' }), [0, 1, 1, 0]);
 });

@@ -72,6 +72,10 @@ export function sampleInputs(seed: { datasetId: number; itemIds: number[]; runId
     manifold: { runId, steps: 2 },
     outliers: { runId, top: 2 },
     runScores: { runId },
+    neighbourAgreement: { runId, otherRunId: runId, k: 1 },
     exportCsv: { runId },
+    listSets: { datasetId: seed.datasetId },
+    saveSet: { datasetId: seed.datasetId, name: 'picked', itemIds: [a, b] },
+    deleteSet: { setId: 999 },
   };
 }

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type Locator } from 'playwright-core';
+import sharp from 'sharp';
 import { repoRoot } from './cli.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -80,7 +82,6 @@ export function screenshotDir(): string {
  * CSV with one binary attribute a person can see (`Big`).
  */
 export async function writeShapesDataset(dir: string, perClass: number, size = 32): Promise<{ total: number }> {
-  const sharp = (await import('sharp')).default;
   let seed = 12345;
   const rand = (): number => {
     seed = (seed * 1664525 + 1013904223) >>> 0;
@@ -113,3 +114,34 @@ export async function writeShapesDataset(dir: string, perClass: number, size = 3
   fs.writeFileSync(path.join(dir, 'attributes.csv'), `${rows.join('\n')}\n`);
   return { total: perClass * shapes.length };
 }
+
+/** Client coordinates of a drawn point: a pixel of the view far from the background colour, away from overlays. */
+export async function findPoint(view: Locator, avoid: Locator[]): Promise<{ x: number; y: number }> {
+  const box = await view.boundingBox();
+  assert.ok(box, 'the point view has a size');
+  const png = await view.screenshot();
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  const skip = (await Promise.all(avoid.map((l) => l.boundingBox()))).filter((b) => b !== null);
+  const bg = [data[0], data[1], data[2]];
+  let best: { x: number; y: number; d: number } | null = null;
+  const cx = info.width / 2;
+  const cy = info.height / 2;
+  const coloured = (x: number, y: number) => {
+    const o = (y * info.width + x) * info.channels;
+    return Math.abs(data[o] - bg[0]) + Math.abs(data[o + 1] - bg[1]) + Math.abs(data[o + 2] - bg[2]) >= 90;
+  };
+  for (let y = 10; y < info.height - 40; y += 1) {
+    for (let x = 10; x < info.width - 10; x += 1) {
+      // The middle of a point, not its antialiased rim: the pixels around it are coloured too.
+      if (![[0, 0], [-2, 0], [2, 0], [0, -2], [0, 2]].every(([dx, dy]) => coloured(x + dx, y + dy))) continue;
+      const px = box.x + x;
+      const py = box.y + y;
+      if (skip.some((b) => px >= b.x - 4 && px <= b.x + b.width + 4 && py >= b.y - 4 && py <= b.y + b.height + 4)) continue;
+      const d = Math.hypot(x - cx, y - cy);
+      if (!best || d < best.d) best = { x: px, y: py, d };
+    }
+  }
+  assert.ok(best, 'the 3-D view shows coloured points');
+  return { x: best.x, y: best.y };
+}
+

@@ -193,7 +193,7 @@ test('the exported CSV of a trained VAE parses back to the stored codes exactly'
   const file = path.join(dir, 'vae.csv');
   const { rows } = await exportEmbeddingsCsv(db, vae.runId, file);
   assert.equal(rows, vae.codes.n);
-  const records = parse(fs.readFileSync(file), { columns: true }) as Record<string, string>[];
+  const records = parse(fs.readFileSync(file), { columns: true, comment: '#' }) as Record<string, string>[];
   assert.deepEqual(Object.keys(records[0]), ['id', 'path', 'label', 'split', 'bright', 'marked', 'z0', 'z1', 'x', 'y', 'z', 'recon_error', 'neg_elbo']);
   records.forEach((r, i) => {
     assert.equal(Number(r.id), vae.codes.itemIds[i]);

@@ -86,8 +86,9 @@ test('outliers and CSV export', async () => {
     assert.deepEqual(asked, [`run-${runId}-embeddings.csv`], 'the host asks where, with a suggested name');
     assert.deepEqual(written, { path: file, rows: 3 });
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
-    assert.equal(lines.length, 4);
-    assert.match(lines[0], /^id,path,label/);
+    assert.equal(lines.length, 5);
+    assert.match(lines[0], /^# latent-lab run \d+; x,y,z: pca projection \{"codes":/);
+    assert.match(lines[1], /^id,path,label/);
     api.context.host.pickSaveFile = () => Promise.resolve(null);
     assert.equal(await api.invoke('exportCsv', { runId, kind: 'outliers' }), null, 'a cancelled dialog writes nothing');
   } finally {
@@ -134,8 +135,21 @@ test('the browser download of a CSV goes through the server, by run id', async (
   try {
     const response = await fetch(`${server.origin}/api/runs/${runId}/export.csv?kind=embeddings`, { headers: { Authorization: `Bearer ${server.token}` } });
     assert.equal(response.status, 200);
-    assert.match(String(response.headers.get('content-disposition')), /attachment; filename="run-\d+-embeddings.csv"/);
-    assert.equal((await response.text()).trim().split('\n').length, 4);
+    assert.match(String(response.headers.get('content-disposition')), /attachment; filename="run-\d+-embeddings-pca.csv"/);
+    assert.equal((await response.text()).trim().split('\n').length, 5);
+    const [a, b] = seed.itemIds;
+    const picked = await fetch(`${server.origin}/api/runs/${runId}/export.csv`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ items: [b, a], projection: { method: 'raw', dims: [1, 0] } }),
+    });
+    assert.equal(picked.status, 200);
+    const rows = (await picked.text()).trim().split('\n');
+    assert.match(rows[0], /raw projection \{"codes":"[^"]+","dims":\[1,0,null\]\}/);
+    assert.deepEqual(rows.slice(2).map((r) => Number(r.split(',')[0])), [a, b].sort((x, y) => x - y));
+    const bad = await fetch(`${server.origin}/api/runs/${runId}/export.csv?projection=tsne`, { headers: { Authorization: `Bearer ${server.token}` } });
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /projection\.method/);
     const missing = await fetch(`${server.origin}/api/runs/9999/export.csv`, { headers: { Authorization: `Bearer ${server.token}` } });
     assert.equal(missing.status, 404);
   } finally {

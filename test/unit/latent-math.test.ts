@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { neighbourAgreement } from '../../src-main/latent/agreement.ts';
 import { rocAuc } from '../../src-main/latent/auc.ts';
+import type { RunCodes } from '../../src-main/latent/codes.ts';
 import { float32Text } from '../../src-main/latent/float-text.ts';
 import { interpolationPath, lerp, slerp } from '../../src-main/latent/interpolate.ts';
 import { knnGraph } from '../../src-main/latent/knn-graph.ts';
@@ -157,4 +159,28 @@ test('normal quantiles match known values', () => {
   assert.ok(Math.abs(normalQuantile(0.975) - 1.959963985) < 1e-8);
   assert.ok(Math.abs(normalQuantile(0.01) + 2.326347874) < 1e-8);
   assert.throws(() => normalQuantile(1), RangeError);
+});
+
+test('neighbour agreement: 1 for the same geometry, about chance for unrelated codes, over the items both runs embed', () => {
+  const normal = gaussian(seededRandom(5));
+  const n = 200;
+  const runCodes = (ids: number[], values: (i: number, k: number) => number, dim = 3): RunCodes => ({
+    runId: 1,
+    itemIds: Int32Array.from(ids),
+    n: ids.length,
+    dim,
+    codes: Float32Array.from({ length: ids.length * dim }, (_, j) => values(Math.floor(j / dim), j % dim)),
+    logvar: null,
+  });
+  const ids = Array.from({ length: n }, (_, i) => i + 1);
+  const base = Float32Array.from({ length: n * 3 }, () => normal());
+  const a = runCodes(ids, (i, k) => base[i * 3 + k]);
+  const scaled = runCodes(ids, (i, k) => 3 * base[i * 3 + k] + 7);
+  const same = neighbourAgreement(a, scaled, 5);
+  assert.equal(same.mean, 1);
+  const unrelated = neighbourAgreement(a, runCodes(ids, () => normal()), 5);
+  assert.ok(unrelated.mean < 0.15, `unrelated codes agree about by chance (${unrelated.mean})`);
+  const fewer = neighbourAgreement(a, runCodes(ids.slice(50), (i, k) => base[(i + 50) * 3 + k]), 5);
+  assert.deepEqual(fewer.itemIds, ids.slice(50), 'only items both runs embed');
+  assert.throws(() => neighbourAgreement(a, a, n), /needs more than 200 items/);
 });

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { attributeVector, attributeVectors } from '../../src-main/latent/attributes.ts';
 import { loadRunCodes } from '../../src-main/latent/codes.ts';
-import { exportEmbeddingsCsv, exportOutliersCsv } from '../../src-main/latent/export.ts';
+import { createApi } from '../../src-main/api/create-api.ts';
+import { exportEmbeddingsCsv, exportOutliersCsv, neutraliseFormula } from '../../src-main/latent/export.ts';
 import { nearestItems } from '../../src-main/latent/neighbors.ts';
 import { rankOutliers } from '../../src-main/latent/outliers.ts';
 import { getProjection } from '../../src-main/latent/projections.ts';
@@ -223,7 +224,7 @@ test('the exported CSV parses back to the stored codes exactly, with projection 
   const file = path.join(dir, 'out.csv');
   const written = await exportEmbeddingsCsv(db, runId, file);
   assert.equal(written.rows, 300);
-  const records = parse(fs.readFileSync(file), { columns: true }) as Record<string, string>[];
+  const records = parse(fs.readFileSync(file), { columns: true, comment: '#' }) as Record<string, string>[];
   assert.deepEqual(Object.keys(records[0]), ['id', 'path', 'label', 'split', 'smile', 'z0', 'z1', 'z2', 'z3', 'x', 'y', 'z', 'recon_error', 'neg_elbo']);
   const codes = loadRunCodes(db, runId);
   const pca = await getProjection(db, runId, { method: 'pca' });
@@ -240,9 +241,9 @@ test('the exported CSV parses back to the stored codes exactly, with projection 
   });
 
   const outlierFile = path.join(dir, 'outliers.csv');
-  const top = await exportOutliersCsv(db, runId, outlierFile, 10);
+  const top = await exportOutliersCsv(db, runId, outlierFile, { top: 10 });
   assert.equal(top.rows, 10);
-  const outliers = parse(fs.readFileSync(outlierFile), { columns: true }) as Record<string, string>[];
+  const outliers = parse(fs.readFileSync(outlierFile), { columns: true, comment: '#' }) as Record<string, string>[];
   assert.deepEqual(Object.keys(outliers[0]), ['rank', 'id', 'path', 'label', 'split', 'neg_elbo', 'recon_error', 'above_threshold']);
   const sorted = [...rows].sort((a, b) => b.negElbo! - a.negElbo!);
   assert.equal(Number(outliers[0].neg_elbo), sorted[0].negElbo);
@@ -291,5 +292,88 @@ test('CLI: project, neighbors, outliers and export work on a stored run and expl
     assert.equal(result.status, 1, `${args.join(' ')}: ${result.stdout}`);
     assert.match(result.stderr, message);
     assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
+
+test('text cells a spreadsheet would run as formulas get a leading quote; numbers and --raw keep their bytes', async () => {
+  for (const [text, safe] of [['=SUM(A1)', "'=SUM(A1)"], ['+1', "'+1"], ['-x', "'-x"], ['@cmd', "'@cmd"], ['\tx', "'\tx"], ['\rx', "'\rx"], ['a=b', 'a=b'], ['', '']]) {
+    assert.equal(neutraliseFormula(text), safe);
+  }
+  const db = openStore(dbPath);
+  const { runId } = seed(db, [
+    { path: '=HYPERLINK("x").png', label: '-minus', attributes: null, code: [-1.5, 2], recon: 0.1 },
+    { path: 'plain.png', label: 'ok', attributes: null, code: [1, -2], recon: 0.2 },
+  ]);
+  const file = path.join(dir, 'formulas.csv');
+  await exportEmbeddingsCsv(db, runId, file);
+  const safe = parse(fs.readFileSync(file), { columns: true, comment: '#' }) as Record<string, string>[];
+  assert.equal(safe[0].path, `'=HYPERLINK("x").png`);
+  assert.equal(safe[0].label, "'-minus");
+  assert.equal(safe[0].z0, '-1.5', 'numbers are not text: no quote');
+  assert.equal(safe[1].z1, '-2');
+  await exportEmbeddingsCsv(db, runId, file, { raw: true });
+  const raw = parse(fs.readFileSync(file), { columns: true, comment: '#' }) as Record<string, string>[];
+  assert.equal(raw[0].path, '=HYPERLINK("x").png');
+  assert.equal(raw[0].label, '-minus');
+  db.close();
+});
+
+test('CLI export: the projection in view, only some items, or a saved set', async () => {
+  const db = openStore(dbPath);
+  const { runId, itemIds } = seed(
+    db,
+    Array.from({ length: 40 }, (_, i) => ({ path: `sel/${i}.png`, label: String(i % 3), attributes: null, code: [normal(), normal(), normal(), i / 40], recon: 0.01 + i / 1000 })),
+  );
+  db.close();
+  const env = { LATENT_LAB_DB: dbPath };
+  const read = (file: string) => parse(fs.readFileSync(file), { columns: true, comment: '#' }) as Record<string, string>[];
+
+  const project = runCli(['project', String(runId), '--method', 'umap', '--seed', '7', '--json'], env);
+  assert.equal(project.status, 0, project.stderr);
+  const umap = JSON.parse(project.stdout) as { itemIds: number[]; coords: number[]; params: Record<string, unknown> };
+  const umapFile = path.join(dir, 'umap.csv');
+  const exported = runCli(['export', String(runId), '--projection', 'umap', '--seed', '7', '--out', umapFile], env);
+  assert.equal(exported.status, 0, exported.stderr);
+  assert.match(fs.readFileSync(umapFile, 'utf8').split('\n')[0], /^# latent-lab run \d+; x,y,z: umap projection \{.*"seed":7/);
+  const rows = read(umapFile);
+  assert.deepEqual(rows.map((r) => Number(r.id)), umap.itemIds);
+  rows.forEach((r, i) => {
+    for (let k = 0; k < 3; k++) assert.equal(Math.fround(Number(r['xyz'[k]])), Math.fround(umap.coords[3 * i + k]), `item ${r.id} ${'xyz'[k]}`);
+  });
+
+  const picked = [itemIds[7], itemIds[2], itemIds[31]];
+  const itemsFile = path.join(dir, 'items.csv');
+  const images = path.join(dir, 'images');
+  const some = runCli(['export', String(runId), '--items', picked.join(','), '--out', itemsFile, '--images', images], env);
+  assert.equal(some.status, 0, some.stderr);
+  assert.deepEqual(read(itemsFile).map((r) => Number(r.id)), [...picked].sort((a, b) => a - b));
+  assert.match(some.stdout, /copied 0 images .*3 missing/, 'the seeded items have no files: each is listed');
+
+  const api = createApi({ dbPath, host: { kind: 'cli' }, log: () => undefined });
+  const { datasetId } = await api.invoke('getRun', { runId });
+  const set = await api.invoke('saveSet', { datasetId, name: 'odd ones', itemIds: [itemIds[5], itemIds[1]] });
+  assert.deepEqual(set.itemIds, [itemIds[1], itemIds[5]]);
+  await assert.rejects(api.invoke('saveSet', { datasetId, name: 'x', itemIds: [999_999] }), /not in dataset/);
+  const vectors = (await api.invoke('attributeVectors', { runId })).vectors;
+  assert.deepEqual(
+    vectors.filter((v) => v.kind === 'set').map(({ name, withCount, withoutCount }) => ({ name, withCount, withoutCount })),
+    [{ name: 'odd ones', withCount: 2, withoutCount: 38 }],
+    'a saved set is an attribute for attribute vectors',
+  );
+  await api.close();
+  const setFile = path.join(dir, 'set.csv');
+  const fromSet = runCli(['export', String(runId), '--set', 'odd ones', '--out', setFile], env);
+  assert.equal(fromSet.status, 0, fromSet.stderr);
+  assert.deepEqual(read(setFile).map((r) => Number(r.id)), [itemIds[1], itemIds[5]]);
+
+  for (const [args, message] of [
+    [['--items', '999999'], /items 999999 have no code in run/],
+    [['--set', 'nope'], /has no set named "nope"/],
+    [['--projection', 'tsne'], /--projection must be one of pca, umap, raw/],
+    [['--items', '1', '--set', 'odd ones'], /either --items or --set/],
+  ] as [string[], RegExp][]) {
+    const result = runCli(['export', String(runId), '--out', path.join(dir, 'bad.csv'), ...args], env);
+    assert.equal(result.status, 1, args.join(' '));
+    assert.match(result.stderr, message);
   }
 });

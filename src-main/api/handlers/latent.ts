@@ -2,33 +2,31 @@ import { loadRunModel } from '../../engine/run-model.ts';
 import { UserError } from '../../errors.ts';
 import { analogy, reconstructions } from '../../latent/arithmetic.ts';
 import { attributeVectors, shiftCode } from '../../latent/attributes.ts';
+import { neighbourAgreement } from '../../latent/agreement.ts';
 import { codeOf, loadRunCodes } from '../../latent/codes.ts';
 import { classIndex, decodeImages, itemClasses } from '../../latent/decode.ts';
-import { exportEmbeddingsCsv, exportOutliersCsv } from '../../latent/export.ts';
+import { writeCsvFile } from '../../latent/export.ts';
+import { float32Text } from '../../latent/float-text.ts';
 import { interpolateItems } from '../../latent/interpolate.ts';
 import { nearestItems } from '../../latent/neighbors.ts';
 import { rankOutliers } from '../../latent/outliers.ts';
-import { getProjection, type ProjectionRequest } from '../../latent/projections.ts';
+import { getProjection } from '../../latent/projections.ts';
 import { manifoldGrid, sampleImages } from '../../latent/samples.ts';
 import { runScores } from '../../latent/scores.ts';
 import { rowsOf, toDataUrls } from '../images.ts';
 import { cachedAttributeVector } from '../attribute-cache.ts';
+import { prepareCsv, projectionRequest } from '../csv-export.ts';
 import type { Handlers } from './types.ts';
 
-/** float32 values with 7 significant digits: exact enough for float32, a third of the JSON. */
+/** float32 values in the fewest digits that parse back to the same float32 (as the CSV export writes them): a third of a float64 print. */
 function compact(values: Float32Array): number[] {
-  return Array.from(values, (v) => Number(v.toPrecision(7)));
+  return Array.from(values, (v) => Number(float32Text(v)));
 }
 
 /** Exploring a trained run: projections, neighbours, decoding, arithmetic, samples, outliers, export. */
 export const latentHandlers = {
   project: async (input, ctx) => {
-    const request: ProjectionRequest =
-      input.method === 'raw'
-        ? { method: 'raw', dims: input.dims }
-        : input.method === 'umap'
-          ? { method: 'umap', params: { seed: input.seed, nNeighbors: input.neighbours, minDist: input.minDist } }
-          : { method: 'pca' };
+    const request = projectionRequest(input);
     const onProgress = (phase: string, fraction: number) => ctx.events.emit('project.progress', { runId: input.runId, method: 'umap', phase, fraction });
     const controller = new AbortController();
     ctx.projections.add(controller);
@@ -99,6 +97,12 @@ export const latentHandlers = {
   },
   outliers: (input, ctx) => rankOutliers(ctx.db, input.runId, input.top),
   runScores: (input, ctx) => runScores(ctx.db, input.runId),
+  neighbourAgreement: (input, ctx) => {
+    const datasets = ctx.db.prepare('SELECT count(DISTINCT dataset_id) FROM runs WHERE id IN (?, ?)').pluck().get(input.runId, input.otherRunId) as number;
+    if (datasets > 1) throw new UserError(`runs ${input.runId} and ${input.otherRunId} are of different datasets: compare runs of one dataset`, 'invalid_input');
+    const found = neighbourAgreement(loadRunCodes(ctx.db, input.runId), loadRunCodes(ctx.db, input.otherRunId), input.k);
+    return { runId: input.runId, otherRunId: input.otherRunId, k: input.k, itemIds: found.itemIds, agreement: compact(found.agreement), mean: found.mean };
+  },
   exportCsv: async (input, ctx) => {
     // The page never names a file: only the host's own Save dialog does, so a compromised page cannot write anywhere.
     if (!ctx.host.pickSaveFile) {
@@ -107,8 +111,8 @@ export const latentHandlers = {
         'unsupported',
       );
     }
+    const csv = await prepareCsv(ctx, input);
     const file = await ctx.host.pickSaveFile(`run-${input.runId}-${input.kind}.csv`);
-    if (file === null) return null;
-    return input.kind === 'outliers' ? exportOutliersCsv(ctx.db, input.runId, file) : exportEmbeddingsCsv(ctx.db, input.runId, file);
+    return file === null ? null : writeCsvFile(file, csv);
   },
 } satisfies Partial<Handlers>;
