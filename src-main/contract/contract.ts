@@ -13,6 +13,10 @@ const runId = id.describe('run id');
 const code = z.array(z.number().finite()).min(1).max(4096);
 const csvKind = z.enum(['embeddings', 'outliers']);
 
+/** Every outlier score, best first: `combined` is the default (see bench/outliers.ts for why). */
+export const outlierScoreNames = ['combined', 'complexity_corrected', 'latent_density', 'neg_elbo', 'recon_error'] as const;
+export type OutlierScore = (typeof outlierScoreNames)[number];
+
 export const trainConfigSchema = z.strictObject({
   model: z.string().min(1),
   name: z.string().max(200).optional(),
@@ -116,8 +120,23 @@ export const inputSchemas = {
     seed: z.number().int().min(0).optional(),
   }),
   manifold: z.strictObject({ runId, steps: z.number().int().min(2).max(32).default(10), label: z.string().optional() }),
-  outliers: z.strictObject({ runId, top: z.number().int().min(1).max(100_000).default(100) }),
+  outliers: z.strictObject({
+    runId,
+    top: z.number().int().min(1).max(100_000).default(100),
+    score: z.enum(outlierScoreNames).default('combined'),
+    /** Robust standard deviations above the median for the suggested threshold. */
+    k: z.number().positive().max(100).default(3.5),
+  }),
   runScores: z.strictObject({ runId }),
+  duplicates: z
+    .strictObject({
+      datasetId: id.optional(),
+      runId: runId.optional(),
+      /** Largest aligned pixel difference of a near pair: RMS difference over the images' contrast, best over small shifts (default 0.2). */
+      threshold: z.number().min(0).optional(),
+    })
+    .refine((v) => (v.datasetId === undefined) !== (v.runId === undefined), 'give either datasetId or runId, not both'),
+  quality: z.strictObject({ datasetId: id }),
   exportCsv: z.strictObject({ runId, kind: csvKind.default('embeddings'), path: z.string().min(1, 'choose where to save the CSV') }),
 } satisfies Record<MethodName, z.ZodType>;
 
@@ -341,7 +360,9 @@ export interface ManifoldGrid extends ImageSet {
 
 export interface OutlierList {
   runId: number;
-  score: 'recon_error' | 'neg_elbo';
+  score: OutlierScore;
+  /** The scores this run has (neg_elbo only for VAEs). */
+  available: OutlierScore[];
   /** Suggested threshold: median + k * 1.4826 * MAD of every item's score. */
   threshold: number;
   k: number;
@@ -355,18 +376,61 @@ export interface OutlierList {
    * reconError is the per-pixel MSE, also for VAEs, whose score is the negative ELBO.
    */
   items: { rank: number; itemId: number; path: string; label: string | null; split: string; score: number; reconError: number }[];
+  /** Every item's score in equal-width bins from min to max. */
+  histogram: { min: number; max: number; counts: number[] };
 }
 
 /** Every scored item's scores, parallel arrays in item id order (the projection's order). */
 export interface RunScores {
   runId: number;
-  /** What to colour by: negative ELBO when every item has one (VAEs), else reconstruction error. */
-  score: 'recon_error' | 'neg_elbo';
+  /** What to colour by unless asked otherwise: the default outlier score. */
+  score: OutlierScore;
   itemIds: number[];
-  /** Per-pixel reconstruction MSE. */
-  reconError: number[];
-  /** Negative ELBO (VAEs only), else null. */
-  negElbo: number[] | null;
+  /** Each score the run has (neg_elbo only for VAEs), parallel to itemIds. */
+  scores: Partial<Record<OutlierScore, number[]>>;
+}
+
+export interface DuplicateItem {
+  id: number;
+  path: string;
+  split: 'train' | 'val';
+}
+
+export interface DuplicateGroup {
+  kind: 'exact' | 'near';
+  /** Largest aligned pixel difference between linked members (0 for exact copies). */
+  distance: number;
+  /** The group has members in both train and val: a leak between the splits. */
+  leaky: boolean;
+  items: DuplicateItem[];
+}
+
+export interface DuplicateReport {
+  datasetId: number;
+  runId: number | null;
+  /** Where near-duplicate candidates came from: the run's latent codes, or a shift-invariant fingerprint of the pixels (before any run). Each candidate pair is then checked on the aligned pixels. */
+  method: 'latent' | 'fingerprint';
+  /** Largest aligned pixel difference (RMS over the images' contrast) of a near pair. */
+  threshold: number;
+  groups: DuplicateGroup[];
+  /** Items in some group, and groups flagged leaky. */
+  duplicated: number;
+  leaky: number;
+}
+
+export interface QualityCheck {
+  name: 'constant' | 'dark' | 'light' | 'low_information' | 'blurry' | 'upscaled' | 'odd_aspect';
+  /** What the check means and its limit, for people. */
+  description: string;
+  count: number;
+  /** Flagged items, most extreme first. */
+  items: { id: number; path: string; value: number }[];
+}
+
+export interface QualityReport {
+  datasetId: number;
+  checked: number;
+  checks: QualityCheck[];
 }
 
 export interface CsvWritten {
@@ -406,6 +470,8 @@ export interface ApiOutputs {
   manifold: ManifoldGrid;
   outliers: OutlierList;
   runScores: RunScores;
+  duplicates: DuplicateReport;
+  quality: QualityReport;
   exportCsv: CsvWritten;
 }
 

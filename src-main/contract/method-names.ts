@@ -39,6 +39,8 @@ export const methodNames = [
   'manifold',
   'outliers',
   'runScores',
+  'duplicates',
+  'quality',
   'exportCsv',
 ] as const;
 

@@ -1,7 +1,9 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
 import { stringify, type Stringifier } from 'csv-stringify';
+import type { OutlierScore } from '../contract/contract.ts';
 import type { Db } from '../store/open.ts';
+import { allScoreRows } from '../store/scores.ts';
 import { UserError } from '../errors.ts';
 import { float32FromBlob } from './blobs.ts';
 import { storedCodesFingerprint } from './codes.ts';
@@ -120,26 +122,18 @@ async function pcaProjection(db: Db, runId: number): Promise<StoredProjection> {
 }
 
 /**
- * The outlier list as CSV: rank, id, path, label, split, the score
- * (recon_error, or neg_elbo then recon_error for VAEs), above_threshold (1/0
- * against the suggested threshold), for the `top` highest-scoring items.
+ * The outlier list as CSV, every scored item: rank (by `score`, default the
+ * combined score), id, path, label, split, every score the run has, and
+ * above_threshold (1/0 against the threshold suggested for `score`).
  */
-export async function exportOutliersCsv(db: Db, runId: number, file: string, top = 100): Promise<CsvWritten> {
-  const report = rankOutliers(db, runId, top);
+export async function exportOutliersCsv(db: Db, runId: number, file: string, score: OutlierScore = 'combined'): Promise<CsvWritten> {
+  const report = await rankOutliers(db, runId, { score, top: 1 });
+  const rows = allScoreRows(db, runId).sort((a, b) => b[score]! - a[score]! || a.itemId - b.itemId);
   const csv = new CsvFile(file);
-  await csv.write(['rank', 'id', 'path', 'label', 'split', report.score, ...(report.score === 'recon_error' ? [] : ['recon_error']), 'above_threshold']);
-  for (const item of report.items) {
-    await csv.write([
-      item.rank,
-      item.itemId,
-      item.path,
-      item.label,
-      item.split,
-      item.score,
-      ...(report.score === 'recon_error' ? [] : [item.reconError]),
-      item.score > report.threshold ? 1 : 0,
-    ]);
+  await csv.write(['rank', 'id', 'path', 'label', 'split', ...report.available, 'above_threshold']);
+  for (const [i, row] of rows.entries()) {
+    await csv.write([i + 1, row.itemId, row.path, row.label, row.split, ...report.available.map((name) => row[name]), row[score]! > report.threshold ? 1 : 0]);
   }
   await csv.close();
-  return { path: file, rows: report.items.length };
+  return { path: file, rows: rows.length };
 }

@@ -71,6 +71,8 @@ export function sampleInputs(seed: { datasetId: number; itemIds: number[]; runId
     manifold: { runId, steps: 2 },
     outliers: { runId, top: 2 },
     runScores: { runId },
+    duplicates: { datasetId: seed.datasetId },
+    quality: { datasetId: seed.datasetId },
     exportCsv: { runId, path: path.join(seed.dir, 'out.csv') },
   };
 }

@@ -1,4 +1,5 @@
 import { getDataset, listDatasets, type DatasetInfo } from '../../dataset/queries.ts';
+import { checkQuality } from '../../dataset/quality.ts';
 import type { Db } from '../../store/open.ts';
 import type { DatasetDetail, DatasetSummary, ItemRow } from '../../contract/contract.ts';
 import { notFound } from '../errors.ts';
@@ -22,7 +23,7 @@ interface ItemDbRow extends Omit<ItemRow, 'attributes'> {
   attributes: string | null;
 }
 
-/** Datasets and their items, read from the store. */
+/** Datasets, their items and their degenerate images, read from the store. */
 export const datasetHandlers = {
   listDatasets: (_input, ctx) => listDatasets(ctx.db).map(toSummary),
   getDataset: (input, ctx) => datasetDetail(ctx.db, input.datasetId),
@@ -46,4 +47,5 @@ export const datasetHandlers = {
     const items = rows.map((row) => ({ ...row, attributes: row.attributes === null ? null : (JSON.parse(row.attributes) as Record<string, number>) }));
     return { total, items };
   },
+  quality: (input, ctx) => checkQuality(ctx.db, input.datasetId),
 } satisfies Partial<Handlers>;

@@ -4,6 +4,7 @@ import { analogy, reconstructions } from '../../latent/arithmetic.ts';
 import { attributeVectors, shiftCode } from '../../latent/attributes.ts';
 import { codeOf, loadRunCodes } from '../../latent/codes.ts';
 import { classIndex, decodeImages, itemClasses } from '../../latent/decode.ts';
+import { findDuplicates } from '../../latent/duplicates.ts';
 import { exportEmbeddingsCsv, exportOutliersCsv } from '../../latent/export.ts';
 import { interpolateItems } from '../../latent/interpolate.ts';
 import { nearestItems } from '../../latent/neighbors.ts';
@@ -20,7 +21,7 @@ function compact(values: Float32Array): number[] {
   return Array.from(values, (v) => Number(v.toPrecision(7)));
 }
 
-/** Exploring a trained run: projections, neighbours, decoding, arithmetic, samples, outliers, export. */
+/** Exploring a trained run: projections, neighbours, decoding, arithmetic, samples, outliers, duplicates, export. */
 export const latentHandlers = {
   project: async (input, ctx) => {
     const request: ProjectionRequest =
@@ -90,7 +91,8 @@ export const latentHandlers = {
     const grid = manifoldGrid(model, loadRunCodes(ctx.db, input.runId), input.steps, input.label);
     return { steps: grid.steps, axis: grid.axis, codes: rowsOf(grid.codes, model.latentDim), images: await toDataUrls(grid) };
   },
-  outliers: (input, ctx) => rankOutliers(ctx.db, input.runId, input.top),
+  outliers: (input, ctx) => rankOutliers(ctx.db, input.runId, input),
   runScores: (input, ctx) => runScores(ctx.db, input.runId),
+  duplicates: (input, ctx) => findDuplicates(ctx.db, input),
   exportCsv: (input, ctx) => (input.kind === 'outliers' ? exportOutliersCsv(ctx.db, input.runId, input.path) : exportEmbeddingsCsv(ctx.db, input.runId, input.path)),
 } satisfies Partial<Handlers>;
