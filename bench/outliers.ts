@@ -253,7 +253,7 @@ async function measure(label: string, shape: Shape, base: Pixels[], dir: string)
   await trainRun(db, dbPath, runId, { emit: () => {}, shouldStop: () => false });
   const trainSeconds = (performance.now() - started) / 1000;
   await ensureScores(db, runId);
-  dupTable('latent', findDuplicates(db, { runId }).groups);
+  dupTable('+latent', findDuplicates(db, { runId }).groups);
 
   const foreign = items.map((it) => (FOREIGN_KINDS as readonly string[]).includes(it.kind));
   console.log(`\n${label}: ${base.length} images + ${perKind} x ${FOREIGN_KINDS.length} foreign + ${COPY_KINDS.length * 20} copies, ${flags.model} latent ${flags.latent}, ${flags.epochs} epochs (${trainSeconds.toFixed(0)} s)`);
@@ -269,10 +269,6 @@ async function measure(label: string, shape: Shape, base: Pixels[], dir: string)
     });
     const reference = name === 'recon_error' ? '  (reference)' : '';
     console.log(`${(name + reference).padEnd(22)} ${aucs.map((a) => a.toFixed(3).padStart(13)).join('')}   ${recallAtK(score, foreign).toFixed(3)}`);
-  }
-  if (process.env.DUMP) {
-    const all = Object.fromEntries(['complexity_bits', ...names].map((name) => { const { itemIds: ids, values } = db.prepare(`SELECT item_id, ${name} FROM scores WHERE run_id = ? ORDER BY item_id`).raw().all(runId).reduce((acc: {itemIds: number[]; values: number[]}, r) => { const [a, b] = r as [number, number]; acc.itemIds.push(a); acc.values.push(b); return acc; }, { itemIds: [], values: [] }); const out = new Array(items.length); ids.forEach((id, i) => (out[rowOf.get(id)!] = values[i])); return [name, out]; }));
-    fs.writeFileSync(`${process.env.DUMP}-${label}.json`, JSON.stringify({ kinds: items.map((it) => it.kind), split: items.map((_, i) => (i % 10 === 0 ? 'val' : 'train')), ...all }));
   }
   console.log(`AUROC per foreign kind against the data's own images; simple kinds: ${SIMPLE_KINDS.join(', ')}. Target for the default (combined): >= 0.95 each, recall@K >= 0.9.`);
   console.log('\nduplicates (target: near precision and recall >= 0.9, exact 1.0)');

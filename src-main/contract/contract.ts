@@ -132,7 +132,7 @@ export const inputSchemas = {
     .strictObject({
       datasetId: id.optional(),
       runId: runId.optional(),
-      /** Largest aligned pixel difference of a near pair: RMS difference over the images' contrast, best over small shifts (default 0.2). */
+      /** Largest aligned pixel difference of a near pair: RMS difference over the images' contrast, best over small shifts (default 0.25). */
       threshold: z.number().min(0).optional(),
     })
     .refine((v) => (v.datasetId === undefined) !== (v.runId === undefined), 'give either datasetId or runId, not both'),
@@ -408,8 +408,8 @@ export interface DuplicateGroup {
 export interface DuplicateReport {
   datasetId: number;
   runId: number | null;
-  /** Where near-duplicate candidates came from: the run's latent codes, or a shift-invariant fingerprint of the pixels (before any run). Each candidate pair is then checked on the aligned pixels. */
-  method: 'latent' | 'fingerprint';
+  /** Where near-duplicate candidates came from: a shift-invariant fingerprint of the pixels, plus the run's latent codes when a run was given. Each candidate pair is then checked on the aligned pixels. */
+  method: 'fingerprint' | 'fingerprint+latent';
   /** Largest aligned pixel difference (RMS over the images' contrast) of a near pair. */
   threshold: number;
   groups: DuplicateGroup[];

@@ -93,41 +93,83 @@ function unitLength(values: Float32Array): Float32Array {
 /** Side of the images compared pixel by pixel when checking a near-duplicate pair. */
 export const COMPARED_SIDE = 28;
 
-/**
- * The grey image at COMPARED_SIDE px (area-averaged when larger), blurred
- * twice by a 3 x 3 binomial kernel (sigma about 1 px), in [0, 1]: what
- * near-duplicate checks compare. The blur forgives the half-pixel offsets and
- * lost detail of a copy that was resampled.
- */
+/** The grey image at COMPARED_SIDE px (area-averaged when larger), in [0, 1]: what near-duplicate checks compare. */
 export function comparable(grey: Float32Array, size: number): Float32Array {
   const side = Math.min(size, COMPARED_SIDE);
   const small = side === size ? grey : shrink(grey, size, side, side);
-  return binomialBlur(binomialBlur(small, side), side).map((v) => v / 255);
+  return small.map((v) => v / 255);
 }
 
-function binomialBlur(image: Float32Array, side: number): Float32Array {
+/** Convolves with a separable kernel (edges repeat), offset so that kernel[centre] sits on the pixel. */
+function convolve(image: Float32Array, side: number, kernel: number[], centre: number, axis: 'x' | 'y'): Float32Array {
   const out = new Float32Array(side * side);
-  const at = (x: number, y: number) => image[Math.min(side - 1, Math.max(0, y)) * side + Math.min(side - 1, Math.max(0, x))];
   for (let y = 0; y < side; y++) {
     for (let x = 0; x < side; x++) {
       let sum = 0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) sum += (dx ? 1 : 2) * (dy ? 1 : 2) * at(x + dx, y + dy);
-      out[y * side + x] = sum / 16;
+      kernel.forEach((w, k) => {
+        const at = Math.min(side - 1, Math.max(0, (axis === 'x' ? x : y) + k - centre));
+        sum += w * image[axis === 'x' ? y * side + at : at * side + x];
+      });
+      out[y * side + x] = sum;
     }
   }
   return out;
 }
 
+const BINOMIAL = [0.25, 0.5, 0.25];
+const HALF = [0.5, 0.5];
+
+/**
+ * What a resampled copy of an image may look like: itself, blurred (lost
+ * detail) and moved by half a pixel on either axis (resizers disagree on
+ * pixel centres). The sharper image of a pair is compared in each of these.
+ */
+export function resampledVariants(image: Float32Array, side: number): Float32Array[] {
+  const blurred = convolve(convolve(image, side, BINOMIAL, 1, 'x'), side, BINOMIAL, 1, 'y');
+  const variants = [image, blurred, convolve(convolve(blurred, side, BINOMIAL, 1, 'x'), side, BINOMIAL, 1, 'y')];
+  for (const base of [image, blurred]) {
+    for (const centre of [0, 1]) {
+      const x = convolve(base, side, HALF, centre, 'x');
+      variants.push(x, convolve(base, side, HALF, centre, 'y'), convolve(x, side, HALF, centre, 'y'));
+    }
+  }
+  return variants;
+}
+
 /**
  * How different two comparable images are once aligned: the smallest RMS
- * difference over shifts of up to `maxShift` pixels (on the overlap), over the
- * images' own RMS contrast. 0 for copies, around 0.3 and up for different images.
+ * difference over integer shifts of up to `maxShift` pixels (default a tenth of the side; on the overlap),
+ * divided by the images' RMS contrast. With `resampled`, the sharper of the
+ * two is also tried in its resampled variants near the best shift. 0 for
+ * copies; different images of the same kind of thing score 0.3 and up.
  */
-export function alignedDifference(a: Float32Array, b: Float32Array, side: number, maxShift = 3): number {
+export function alignedDifference(a: Float32Array, b: Float32Array, side: number, options: { resampled?: boolean; maxShift?: number } = {}): number {
+  const { resampled = false, maxShift = Math.max(1, Math.round(side / 10)) } = options;
   const contrast = Math.sqrt((variance(a) + variance(b)) / 2) || 1e-6;
-  let best = Infinity;
-  for (let dy = -maxShift; dy <= maxShift; dy++) {
-    for (let dx = -maxShift; dx <= maxShift; dx++) {
+  const [sharp, soft] = edgeEnergy(a, side) >= edgeEnergy(b, side) ? [a, b] : [b, a];
+  const best = bestShift(sharp, soft, side, -maxShift, maxShift, -maxShift, maxShift);
+  let error = best.error;
+  if (resampled) {
+    for (const variant of resampledVariants(sharp, side).slice(1)) {
+      error = Math.min(error, bestShift(variant, soft, side, best.dx - 1, best.dx + 1, best.dy - 1, best.dy + 1).error);
+    }
+  }
+  return Math.sqrt(error) / contrast;
+}
+
+/** Mean squared difference between horizontal and vertical neighbours: how much fine detail an image has. */
+function edgeEnergy(image: Float32Array, side: number): number {
+  let sum = 0;
+  for (let y = 0; y < side - 1; y++) {
+    for (let x = 0; x < side - 1; x++) sum += (image[y * side + x + 1] - image[y * side + x]) ** 2 + (image[(y + 1) * side + x] - image[y * side + x]) ** 2;
+  }
+  return sum;
+}
+
+function bestShift(a: Float32Array, b: Float32Array, side: number, x0: number, x1: number, y0: number, y1: number): { error: number; dx: number; dy: number } {
+  let best = { error: Infinity, dx: 0, dy: 0 };
+  for (let dy = y0; dy <= y1; dy++) {
+    for (let dx = x0; dx <= x1; dx++) {
       let sum = 0;
       let count = 0;
       for (let y = Math.max(0, dy); y < side + Math.min(0, dy); y++) {
@@ -137,10 +179,10 @@ export function alignedDifference(a: Float32Array, b: Float32Array, side: number
           count++;
         }
       }
-      best = Math.min(best, sum / count);
+      if (count && sum / count < best.error) best = { error: sum / count, dx, dy };
     }
   }
-  return Math.sqrt(best) / contrast;
+  return best;
 }
 
 function variance(values: Float32Array): number {

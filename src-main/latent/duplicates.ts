@@ -13,15 +13,16 @@ import { median } from './robust.ts';
 import { UnionFind } from './union-find.ts';
 
 /** A near pair differs by at most this much once aligned (RMS difference over the images' contrast): the default threshold. */
-export const DEFAULT_NEAR_DIFFERENCE = 0.2;
+export const DEFAULT_NEAR_DIFFERENCE = 0.25;
 /**
  * ...and by at most this fraction of the median difference between each of
  * the two and its other candidates: a copy is far closer to its original
  * than the original's ordinary look-alikes are, however dense the data is there.
  */
-const LOOK_ALIKE_RATIO = 0.5;
+const LOOK_ALIKE_RATIO = 0.45;
 /** Candidates per item: its nearest neighbours by code (runs) or by shift-invariant fingerprint (datasets). */
 const CANDIDATES = 8;
+const RESAMPLED_WORTH_TRYING = 2;
 const READ_CHUNK = 1024;
 
 interface Link {
@@ -32,10 +33,11 @@ interface Link {
 
 /**
  * Exact duplicates (same content hash) and near duplicates, grouped: linked
- * pairs are joined transitively. Near pairs come from the run's latent codes
- * when a run is given, else from a perceptual hash of the cached pixels, so a
- * dataset can be checked before anything is trained. A group with members in
- * both train and val is a leak between the splits.
+ * pairs are joined transitively. Near-pair candidates are each item's nearest
+ * neighbours by a shift-invariant fingerprint of its pixels (so a dataset can
+ * be checked before anything is trained) and, given a run, by latent code too;
+ * each candidate pair is then checked on the aligned pixels. A group with
+ * members in both train and val is a leak between the splits.
  */
 export function findDuplicates(db: Db, source: { datasetId?: number; runId?: number; threshold?: number }): DuplicateReport {
   const runId = source.runId ?? null;
@@ -43,7 +45,7 @@ export function findDuplicates(db: Db, source: { datasetId?: number; runId?: num
   if (datasetId === undefined) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
   const threshold = source.threshold ?? DEFAULT_NEAR_DIFFERENCE;
   let items = itemsToCheck(db, datasetId);
-  let candidates: { vectors: Float32Array; dim: number } | null = null;
+  const candidates: { vectors: Float32Array; dim: number }[] = [];
   if (runId !== null) {
     const codes = loadRunCodes(db, runId);
     const byId = new Map(items.map((item) => [item.id, item]));
@@ -51,11 +53,11 @@ export function findDuplicates(db: Db, source: { datasetId?: number; runId?: num
     items = rows.map((row) => byId.get(codes.itemIds[row])!);
     const vectors = new Float32Array(rows.length * codes.dim);
     rows.forEach((row, i) => vectors.set(codes.codes.subarray(row * codes.dim, (row + 1) * codes.dim), i * codes.dim));
-    candidates = { vectors, dim: codes.dim };
+    candidates.push({ vectors, dim: codes.dim });
   }
-  const pixels = readFeatures(db, datasetId, items, candidates === null);
-  candidates ??= { vectors: pixels.fingerprints!, dim: FINGERPRINT_LENGTH };
-  const links = [...exactLinks(items), ...nearLinks(candidates.vectors, candidates.dim, pixels, threshold)];
+  const pixels = readFeatures(db, datasetId, items);
+  candidates.push({ vectors: pixels.fingerprints, dim: FINGERPRINT_LENGTH });
+  const links = [...exactLinks(items), ...nearLinks(candidates, pixels, threshold)];
   const sets = new UnionFind(items.length);
   for (const link of links) sets.union(link.a, link.b);
   const widest = new Map<number, number>();
@@ -76,7 +78,7 @@ export function findDuplicates(db: Db, source: { datasetId?: number; runId?: num
   return {
     datasetId,
     runId,
-    method: runId === null ? 'fingerprint' : 'latent',
+    method: runId === null ? 'fingerprint' : 'fingerprint+latent',
     threshold,
     groups,
     duplicated: groups.reduce((sum, g) => sum + g.items.length, 0),
@@ -99,15 +101,15 @@ interface PixelFeatures {
   /** Per item: the blurred grey image near-duplicate pairs are checked on, side x side. */
   comparables: Float32Array[];
   side: number;
-  /** Shift-invariant fingerprints, n x FINGERPRINT_LENGTH (when asked for). */
-  fingerprints: Float32Array | null;
+  /** Shift-invariant fingerprints, n x FINGERPRINT_LENGTH. */
+  fingerprints: Float32Array;
 }
 
-function readFeatures(db: Db, datasetId: number, items: CheckedItem[], withFingerprints: boolean): PixelFeatures {
+function readFeatures(db: Db, datasetId: number, items: CheckedItem[]): PixelFeatures {
   const dataset = getDataset(db, datasetId);
   const shape = { size: dataset.size, channels: dataset.channels };
   const comparables: Float32Array[] = [];
-  const fingerprints = withFingerprints ? new Float32Array(items.length * FINGERPRINT_LENGTH) : null;
+  const fingerprints = new Float32Array(items.length * FINGERPRINT_LENGTH);
   const cache = PixelCache.openReadOnly(pixelCachePath(cacheDirFor(db.name), datasetId), shape);
   try {
     for (let start = 0; start < items.length; start += READ_CHUNK) {
@@ -116,7 +118,7 @@ function readFeatures(db: Db, datasetId: number, items: CheckedItem[], withFinge
       chunk.forEach((_, i) => {
         const grey = luma(pixels.subarray(i * cache.recordBytes, (i + 1) * cache.recordBytes), shape);
         comparables.push(comparable(grey, shape.size));
-        fingerprints?.set(shiftInvariantFingerprint(grey, shape.size), (start + i) * FINGERPRINT_LENGTH);
+        fingerprints.set(shiftInvariantFingerprint(grey, shape.size), (start + i) * FINGERPRINT_LENGTH);
       });
     }
   } finally {
@@ -126,15 +128,15 @@ function readFeatures(db: Db, datasetId: number, items: CheckedItem[], withFinge
 }
 
 /**
- * Near pairs: each item's CANDIDATES nearest neighbours in `vectors`, kept
+ * Near pairs: each item's CANDIDATES nearest neighbours in each space, kept
  * when their aligned pixel difference is at most `threshold` and well below
  * what separates each of the two from its other candidates.
  */
-function nearLinks(vectors: Float32Array, dim: number, pixels: PixelFeatures, threshold: number): Link[] {
-  const n = vectors.length / dim;
+function nearLinks(spaces: { vectors: Float32Array; dim: number }[], pixels: PixelFeatures, threshold: number): Link[] {
+  const n = pixels.comparables.length;
   if (n < 2) return [];
   const k = Math.min(CANDIDATES + 1, n); // the row itself comes first
-  const graph = knnGraph(vectors, n, dim, k, { random: seededRandom(1) });
+  const graphs = spaces.map(({ vectors, dim }) => knnGraph(vectors, n, dim, k, { random: seededRandom(1) }));
   const difference = new Map<number, number>();
   const differenceOf = (a: number, b: number) => {
     const key = Math.min(a, b) * n + Math.max(a, b);
@@ -142,15 +144,19 @@ function nearLinks(vectors: Float32Array, dim: number, pixels: PixelFeatures, th
     if (d === undefined) difference.set(key, (d = alignedDifference(pixels.comparables[a], pixels.comparables[b], pixels.side)));
     return d;
   };
+  // only pairs already close when merely aligned are worth trying as resampled copies (the costly part)
+  const resampledDifference = (a: number, b: number) =>
+    differenceOf(a, b) > RESAMPLED_WORTH_TRYING * threshold ? differenceOf(a, b) : alignedDifference(pixels.comparables[a], pixels.comparables[b], pixels.side, { resampled: true });
   const typical = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const others = Array.from(graph.indices.subarray(i * k, (i + 1) * k)).filter((j) => j !== i && j >= 0);
+    const others = [...new Set(graphs.flatMap((graph) => Array.from(graph.indices.subarray(i * k, (i + 1) * k))))].filter((j) => j !== i && j >= 0);
     typical[i] = median(others.map((j) => differenceOf(i, j)));
   }
   const links: Link[] = [];
-  for (const [key, distance] of difference) {
+  for (const key of [...difference.keys()]) {
     const [a, b] = [Math.floor(key / n), key % n];
-    if (distance <= threshold && distance <= LOOK_ALIKE_RATIO * Math.min(typical[a], typical[b])) links.push({ a, b, distance });
+    const distance = resampledDifference(a, b);
+    if (distance <= threshold && distance <= LOOK_ALIKE_RATIO * Math.min(typical[a], typical[b])) links.push({ a, b, distance: Number(distance.toPrecision(4)) });
   }
   return links;
 }

@@ -19,7 +19,7 @@ export function register(program: Command): void {
   program
     .command('duplicates')
     .description('exact duplicates (same content) and near duplicates, in groups; groups with members in train and val are leaks')
-    .argument('<dataset|run>', 'a run id (near duplicates from its codes), or a dataset name or dataset:ID (near duplicates from the pixels, no run needed)')
+    .argument('<dataset|run>', 'a run id (candidates also from its codes), or a dataset name or dataset:ID (no run needed)')
     .option('--threshold <d>', 'largest aligned pixel difference of a near pair (RMS over the images\' contrast, best over small shifts)', String(DEFAULT_NEAR_DIFFERENCE))
     .option('--json', 'print {groups: [{kind, distance, leaky, items: [{id, path, split}]}], ...} as JSON')
     .action(async (ref: string, flags: { threshold: string; json?: boolean }, command: Command) => {
@@ -29,7 +29,7 @@ export function register(program: Command): void {
       const report = await withApi(command, (api) => api.invoke('duplicates', { ...source, threshold }));
       if (flags.json) return printJson(report);
       process.stdout.write(
-        `${report.groups.length} groups (${report.duplicated} items), ${report.leaky} leaky between train and val; near duplicates from ${report.method === 'latent' ? `run ${report.runId}'s codes` : 'pixel fingerprints'}, threshold ${report.threshold}\n`,
+        `${report.groups.length} groups (${report.duplicated} items), ${report.leaky} leaky between train and val; near-duplicate candidates from pixel fingerprints${report.runId === null ? '' : ` and run ${report.runId}'s codes`}, threshold ${report.threshold}\n`,
       );
       if (report.groups.length === 0) return;
       process.stdout.write(`${'group'.padStart(5)}  kind   distance  leak  ${'item'.padStart(8)}  split  path\n`);
