@@ -217,8 +217,10 @@ function recallAtK(scores: ArrayLike<number>, positive: boolean[]): number {
 
 /**
  * Base images the source itself drew as one picture: the demo faces come from a generator with known
- * factors, and two faces of one kind, attributes, hue, size and tilt, placed a few pixels apart, are
- * near duplicates in everything but name. Linking them is right; precision counts them as found.
+ * factors, and two faces of one kind with the same expression and glasses, within 3% in size, 4 degrees
+ * in tilt and 45 degrees in hue, placed a few pixels apart, are the same drawing slightly recoloured or
+ * moved: near duplicates in everything but name (a pHash would pair them too). The figures show
+ * precision against planted pairs alone and counting these twins as found.
  */
 type Twins = (a: number, b: number) => boolean;
 
@@ -307,8 +309,8 @@ const faceTwins: Twins = (a, b) => {
   const [f, g] = [demo[a], demo[b]];
   const hue = Math.abs(f.hue - g.hue);
   return (
-    f.label === g.label && f.Smiling === g.Smiling && f.Glasses === g.Glasses && f.Blushing === g.Blushing &&
-    Math.min(hue, 360 - hue) <= 15 && Math.abs(f.scale - g.scale) <= 0.05 && Math.abs(f.rotation - g.rotation) <= 6
+    f.label === g.label && f.Smiling === g.Smiling && f.Glasses === g.Glasses &&
+    Math.min(hue, 360 - hue) <= 45 && Math.abs(f.scale - g.scale) <= 0.03 && Math.abs(f.rotation - g.rotation) <= 4
   );
 };
 

@@ -23,6 +23,8 @@ const LOOK_ALIKE_RATIO = 0.45;
 /** Candidates per item: its nearest neighbours by code (runs) or by shift-invariant fingerprint (datasets). */
 const CANDIDATES = 8;
 const RESAMPLED_WORTH_TRYING = 2;
+/** Largest difference of a channel's mean (0-1) between near duplicates: re-encoding, resampling and small shifts keep it. */
+const COLOUR_TOLERANCE = 0.03;
 const READ_CHUNK = 1024;
 
 interface Link {
@@ -36,7 +38,7 @@ interface Link {
  * pairs are joined transitively. Near-pair candidates are each item's nearest
  * neighbours by a shift-invariant fingerprint of its pixels (so a dataset can
  * be checked before anything is trained) and, given a run, by latent code too;
- * each candidate pair is then checked on the aligned pixels. A group with
+ * each candidate pair is then checked on the aligned pixels and its colour. A group with
  * members in both train and val is a leak between the splits.
  */
 export function findDuplicates(db: Db, source: { datasetId?: number; runId?: number; threshold?: number }): DuplicateReport {
@@ -103,6 +105,9 @@ interface PixelFeatures {
   side: number;
   /** Shift-invariant fingerprints, n x FINGERPRINT_LENGTH. */
   fingerprints: Float32Array;
+  /** Mean of each channel per item (n x channels, in [0, 1]): the alignment is on luma, so colour is checked apart. */
+  meanColours: Float32Array;
+  channels: number;
 }
 
 function readFeatures(db: Db, datasetId: number, items: CheckedItem[]): PixelFeatures {
@@ -110,21 +115,32 @@ function readFeatures(db: Db, datasetId: number, items: CheckedItem[]): PixelFea
   const shape = { size: dataset.size, channels: dataset.channels };
   const comparables: Float32Array[] = [];
   const fingerprints = new Float32Array(items.length * FINGERPRINT_LENGTH);
+  const meanColours = new Float32Array(items.length * shape.channels);
   const cache = PixelCache.openReadOnly(pixelCachePath(cacheDirFor(db.name), datasetId), shape);
   try {
     for (let start = 0; start < items.length; start += READ_CHUNK) {
       const chunk = items.slice(start, start + READ_CHUNK);
       const pixels = cache.read(chunk.map((item) => item.cacheIndex));
       chunk.forEach((_, i) => {
-        const grey = luma(pixels.subarray(i * cache.recordBytes, (i + 1) * cache.recordBytes), shape);
+        const record = pixels.subarray(i * cache.recordBytes, (i + 1) * cache.recordBytes);
+        const grey = luma(record, shape);
         comparables.push(comparable(grey, shape.size));
         fingerprints.set(shiftInvariantFingerprint(grey, shape.size), (start + i) * FINGERPRINT_LENGTH);
+        for (let p = 0; p < record.length; p++) meanColours[(start + i) * shape.channels + (p % shape.channels)] += record[p] / 255 / (shape.size * shape.size);
       });
     }
   } finally {
     cache.close();
   }
-  return { comparables, side: Math.min(shape.size, COMPARED_SIDE), fingerprints };
+  return { comparables, side: Math.min(shape.size, COMPARED_SIDE), fingerprints, meanColours, channels: shape.channels };
+}
+
+/** Whether two images have about the same mean colour: a recoloured drawing is not a copy. */
+function sameColour(pixels: PixelFeatures, a: number, b: number): boolean {
+  for (let c = 0; c < pixels.channels; c++) {
+    if (Math.abs(pixels.meanColours[a * pixels.channels + c] - pixels.meanColours[b * pixels.channels + c]) > COLOUR_TOLERANCE) return false;
+  }
+  return true;
 }
 
 /**
@@ -156,7 +172,7 @@ function nearLinks(spaces: { vectors: Float32Array; dim: number }[], pixels: Pix
   for (const key of [...difference.keys()]) {
     const [a, b] = [Math.floor(key / n), key % n];
     const distance = resampledDifference(a, b);
-    if (distance <= threshold && distance <= LOOK_ALIKE_RATIO * Math.min(typical[a], typical[b])) links.push({ a, b, distance: Number(distance.toPrecision(4)) });
+    if (distance <= threshold && distance <= LOOK_ALIKE_RATIO * Math.min(typical[a], typical[b]) && sameColour(pixels, a, b)) links.push({ a, b, distance: Number(distance.toPrecision(4)) });
   }
   return links;
 }
