@@ -47,7 +47,7 @@ export function findDuplicates(db: Db, source: { datasetId?: number; runId?: num
   if (datasetId === undefined) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
   const threshold = source.threshold ?? DEFAULT_NEAR_DIFFERENCE;
   let items = itemsToCheck(db, datasetId);
-  const candidates: { vectors: Float32Array; dim: number }[] = [];
+  const codeSpace: { vectors: Float32Array; dim: number }[] = [];
   if (runId !== null) {
     const codes = loadRunCodes(db, runId);
     const byId = new Map(items.map((item) => [item.id, item]));
@@ -55,11 +55,10 @@ export function findDuplicates(db: Db, source: { datasetId?: number; runId?: num
     items = rows.map((row) => byId.get(codes.itemIds[row])!);
     const vectors = new Float32Array(rows.length * codes.dim);
     rows.forEach((row, i) => vectors.set(codes.codes.subarray(row * codes.dim, (row + 1) * codes.dim), i * codes.dim));
-    candidates.push({ vectors, dim: codes.dim });
+    codeSpace.push({ vectors, dim: codes.dim });
   }
   const pixels = readFeatures(db, datasetId, items);
-  candidates.push({ vectors: pixels.fingerprints, dim: FINGERPRINT_LENGTH });
-  const links = [...exactLinks(items), ...nearLinks(candidates, pixels, threshold)];
+  const links = [...exactLinks(items), ...nearLinks(pixels, codeSpace, threshold)];
   const sets = new UnionFind(items.length);
   for (const link of links) sets.union(link.a, link.b);
   const widest = new Map<number, number>();
@@ -144,15 +143,18 @@ function sameColour(pixels: PixelFeatures, a: number, b: number): boolean {
 }
 
 /**
- * Near pairs: each item's CANDIDATES nearest neighbours in each space, kept
- * when their aligned pixel difference is at most `threshold` and well below
- * what separates each of the two from its other candidates.
+ * Near pairs: each item's CANDIDATES nearest neighbours by fingerprint (and in
+ * each extra space, e.g. latent codes), kept when their aligned pixel
+ * difference is at most `threshold` and well below the median difference
+ * between each of the two and its fingerprint neighbours (its look-alikes).
  */
-function nearLinks(spaces: { vectors: Float32Array; dim: number }[], pixels: PixelFeatures, threshold: number): Link[] {
+function nearLinks(pixels: PixelFeatures, extraSpaces: { vectors: Float32Array; dim: number }[], threshold: number): Link[] {
   const n = pixels.comparables.length;
   if (n < 2) return [];
   const k = Math.min(CANDIDATES + 1, n); // the row itself comes first
-  const graphs = spaces.map(({ vectors, dim }) => knnGraph(vectors, n, dim, k, { random: seededRandom(1) }));
+  const [lookAlikes, ...extra] = [{ vectors: pixels.fingerprints, dim: FINGERPRINT_LENGTH }, ...extraSpaces].map(({ vectors, dim }) =>
+    knnGraph(vectors, n, dim, k, { random: seededRandom(1) }),
+  );
   const difference = new Map<number, number>();
   const differenceOf = (a: number, b: number) => {
     const key = Math.min(a, b) * n + Math.max(a, b);
@@ -163,10 +165,11 @@ function nearLinks(spaces: { vectors: Float32Array; dim: number }[], pixels: Pix
   // only pairs already close when merely aligned are worth trying as resampled copies (the costly part)
   const resampledDifference = (a: number, b: number) =>
     differenceOf(a, b) > RESAMPLED_WORTH_TRYING * threshold ? differenceOf(a, b) : alignedDifference(pixels.comparables[a], pixels.comparables[b], pixels.side, { resampled: true });
+  const neighboursOf = (graph: { indices: Int32Array }, i: number) => Array.from(graph.indices.subarray(i * k, (i + 1) * k)).filter((j) => j !== i && j >= 0);
   const typical = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const others = [...new Set(graphs.flatMap((graph) => Array.from(graph.indices.subarray(i * k, (i + 1) * k))))].filter((j) => j !== i && j >= 0);
-    typical[i] = median(others.map((j) => differenceOf(i, j)));
+    typical[i] = median(neighboursOf(lookAlikes, i).map((j) => differenceOf(i, j)));
+    for (const graph of extra) for (const j of neighboursOf(graph, i)) differenceOf(i, j);
   }
   const links: Link[] = [];
   for (const key of [...difference.keys()]) {
