@@ -12,7 +12,7 @@ export function luma(pixels: Uint8Array, shape: PixelShape): Float32Array {
 }
 
 /** Box-averages a size x size grey image down to w x h (area weights, so any size maps cleanly). */
-export function shrink(grey: Float32Array, size: number, w: number, h: number): Float32Array {
+function shrink(grey: Float32Array, size: number, w: number, h: number): Float32Array {
   const out = new Float32Array(w * h);
   const weights = new Float32Array(w * h);
   for (let y = 0; y < size; y++) {
@@ -124,7 +124,7 @@ const HALF = [0.5, 0.5];
  * detail) and moved by half a pixel on either axis (resizers disagree on
  * pixel centres). The sharper image of a pair is compared in each of these.
  */
-export function resampledVariants(image: Float32Array, side: number): Float32Array[] {
+function resampledVariants(image: Float32Array, side: number): Float32Array[] {
   const blurred = convolve(convolve(image, side, BINOMIAL, 1, 'x'), side, BINOMIAL, 1, 'y');
   const variants = [image, blurred, convolve(convolve(blurred, side, BINOMIAL, 1, 'x'), side, BINOMIAL, 1, 'y')];
   for (const base of [image, blurred]) {

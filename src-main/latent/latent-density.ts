@@ -34,7 +34,7 @@ function fitGaussian(codes: Float32Array, dim: number, rows: number[]): { mean: 
 }
 
 /** Ledoit-Wolf shrinkage of the sample covariance of centred rows towards mu * I (sklearn's formula). */
-export function ledoitWolf(x: Float64Array, n: number, dim: number): Float64Array {
+function ledoitWolf(x: Float64Array, n: number, dim: number): Float64Array {
   const cov = new Float64Array(dim * dim);
   const squares = new Float64Array(dim * dim); // X2' X2
   for (let i = 0; i < n; i++) {

@@ -8,7 +8,7 @@ import { ensureScores } from './scores.ts';
 const HISTOGRAM_BINS = 40;
 
 /** The scores a run has: all of them for VAEs, all but the negative ELBO for the others. */
-export function availableScores(db: Db, runId: number): OutlierScore[] {
+function availableScores(db: Db, runId: number): OutlierScore[] {
   const { scored, withElbo } = scoreCounts(db, runId);
   return outlierScoreNames.filter((name) => name !== 'neg_elbo' || (scored > 0 && withElbo === scored));
 }
@@ -33,7 +33,7 @@ export async function rankOutliers(db: Db, runId: number, options: { top?: numbe
 }
 
 /** Counts of values in `bins` equal-width bins from their min to their max. */
-export function histogram(values: number[], bins: number): OutlierList['histogram'] {
+function histogram(values: number[], bins: number): OutlierList['histogram'] {
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {

@@ -12,7 +12,7 @@ import { robustZ } from './robust.ts';
 export type { RunScores };
 
 /** The error for a run without scores: it does not exist, or has not finished training. */
-export function noScoresError(db: Db, runId: number): UserError {
+function noScoresError(db: Db, runId: number): UserError {
   const run = db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string } | undefined;
   if (!run) return new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
   return new UserError(`Run ${runId} has no scores yet (status: ${run.status}); they are written when training finishes.`, 'not_trained');

@@ -63,15 +63,15 @@ export interface RankedScoreRow {
   reconError: number;
 }
 
-/** Items by one score, highest first, from `offset`; `limit` null for all. */
-export function rankedByScore(db: Db, runId: number, score: ScoreName, limit: number | null, offset = 0): RankedScoreRow[] {
+/** The `limit` items highest by one score, highest first. */
+export function rankedByScore(db: Db, runId: number, score: ScoreName, limit: number): RankedScoreRow[] {
   return db
     .prepare(
       `SELECT s.item_id AS itemId, i.path, i.label, i.split, s.${score} AS score, s.recon_error AS reconError
          FROM scores s JOIN items i ON i.id = s.item_id
-        WHERE s.run_id = ? ORDER BY s.${score} DESC, s.item_id LIMIT ? OFFSET ?`,
+        WHERE s.run_id = ? ORDER BY s.${score} DESC, s.item_id LIMIT ?`,
     )
-    .all(runId, limit ?? -1, offset) as RankedScoreRow[];
+    .all(runId, limit) as RankedScoreRow[];
 }
 
 /** Every score of every scored item, with its path, label and split, in item id order (for the CSV export). */
