@@ -76,10 +76,14 @@ async function deriveScores(db: Db, runId: number): Promise<void> {
   const reference = (scores: Float64Array) => (train.length ? train.map((i) => scores[i]) : scores);
   const likelihood = Float64Array.from(rows, (row) => likelihoodBits(row, values));
   // Too unlikely for how simple it is (a digit among clothes), or too unlikely outright (noise, whose
-  // compressed length is as large as its cost under the model): the larger of the two robust z-scores.
+  // compressed length is as large as its cost under the model): the larger of the robust z-scores. A VAE's
+  // negative ELBO already holds its code's atypicality (the KL term); an autoencoder's likelihood has none,
+  // so the code's latent density joins in, at half weight because its tail is heavier on ordinary images.
+  const variational = rows.every((row) => row.negElbo !== null);
   const zComplexity = robustZ(complexityCorrected, reference(complexityCorrected));
   const zLikelihood = robustZ(likelihood, reference(likelihood));
-  const combined = Float64Array.from(zComplexity, (z, i) => Math.max(z, zLikelihood[i]));
+  const zDensity = robustZ(latentDensity, reference(latentDensity));
+  const combined = Float64Array.from(zComplexity, (z, i) => Math.max(z, zLikelihood[i], variational ? -Infinity : zDensity[i] / 2));
   writeDerivedScores(db, runId, { itemIds: rows.map((r) => r.itemId), complexityBits, complexityCorrected, latentDensity, combined });
 }
 

@@ -123,7 +123,7 @@ export const migrations: Migration[] = [
       ALTER TABLE scores ADD COLUMN complexity_bits      REAL;  -- lossless compressed length of the image
       ALTER TABLE scores ADD COLUMN complexity_corrected REAL;  -- likelihood in bits minus complexity_bits
       ALTER TABLE scores ADD COLUMN latent_density       REAL;  -- Mahalanobis distance of the code under the train codes
-      ALTER TABLE scores ADD COLUMN combined             REAL;  -- max of the robust z-scores of complexity_corrected and the likelihood in bits
+      ALTER TABLE scores ADD COLUMN combined             REAL;  -- max of the robust z-scores of complexity_corrected, the likelihood in bits (and, autoencoders, half latent_density's)
     `,
   },
 ];
