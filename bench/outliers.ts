@@ -31,11 +31,12 @@ import { createRun } from '../src-main/engine/runs.ts';
 import { trainRun } from '../src-main/engine/train/train-run.ts';
 import { rocAuc } from '../src-main/latent/auc.ts';
 import { findDuplicates } from '../src-main/latent/duplicates.ts';
-import { ensureScores } from '../src-main/latent/scores.ts';
+import { compressedBits } from '../src-main/latent/complexity.ts';
+import { ensureScores, likelihoodBits } from '../src-main/latent/scores.ts';
 import { cacheDirFor } from '../src-main/paths.ts';
 import { seededRandom } from '../src-main/random.ts';
 import { openStore, type Db } from '../src-main/store/open.ts';
-import { scoreColumn } from '../src-main/store/scores.ts';
+import { readBaseScores, scoreColumn } from '../src-main/store/scores.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -280,19 +281,28 @@ async function measure(label: string, shape: Shape, base: Pixels[], dir: string,
 
   const foreign = items.map((it) => (FOREIGN_KINDS as readonly string[]).includes(it.kind));
   console.log(`\n${label}: ${base.length} images + ${perKind} x ${FOREIGN_KINDS.length} foreign + ${COPY_KINDS.length * 20} copies, ${flags.model} latent ${flags.latent}, ${flags.epochs} epochs (${trainSeconds.toFixed(0)} s)`);
-  console.log(`${'score'.padEnd(22)} ${FOREIGN_KINDS.map((k) => k.padStart(13)).join('')}   recall@${foreign.filter(Boolean).length}`);
+  console.log(`${'score'.padEnd(30)} ${FOREIGN_KINDS.map((k) => k.padStart(13)).join('')}   recall@${foreign.filter(Boolean).length}`);
   const names = outlierScoreNames.filter((n) => n !== 'neg_elbo' || config.model.includes('vae'));
-  for (const name of [...names].reverse() as OutlierScore[]) {
-    const { itemIds: scoredIds, values } = scoreColumn(db, runId, name);
-    const score = new Float64Array(items.length);
-    scoredIds.forEach((id, i) => (score[rowOf.get(id)!] = values[i]!));
+  const printRow = (name: string, score: ArrayLike<number>) => {
     const aucs = FOREIGN_KINDS.map((kind) => {
       const rows = items.flatMap((it, i) => (it.kind === kind || it.kind === 'data' ? [i] : []));
       return rocAuc(rows.map((i) => score[i]), rows.map((i) => items[i].kind === kind));
     });
-    const reference = name === 'recon_error' ? '  (reference)' : '';
-    console.log(`${(name + reference).padEnd(22)} ${aucs.map((a) => a.toFixed(3).padStart(13)).join('')}   ${recallAtK(score, foreign).toFixed(3)}`);
+    console.log(`${name.padEnd(30)} ${aucs.map((a) => a.toFixed(3).padStart(13)).join('')}   ${recallAtK(score, foreign).toFixed(3)}`);
+  };
+  for (const name of [...names].reverse() as OutlierScore[]) {
+    const { itemIds: scoredIds, values } = scoreColumn(db, runId, name);
+    const score = new Float64Array(items.length);
+    scoredIds.forEach((id, i) => (score[rowOf.get(id)!] = values[i]!));
+    printRow(name === 'recon_error' ? `${name}  (reference)` : name, score);
   }
+  // the complexity term measured by raw deflate of the pixels instead of PNG (the stored score)
+  const deflated = new Float64Array(items.length);
+  for (const row of readBaseScores(db, runId)) {
+    const i = rowOf.get(row.itemId)!;
+    deflated[i] = likelihoodBits(row, items[i].pixels.length) - (await compressedBits(items[i].pixels, shape.size, shape.channels, 'deflate'));
+  }
+  printRow('complexity_corrected (deflate)', deflated);
   console.log(`AUROC per foreign kind against the data's own images; simple kinds: ${SIMPLE_KINDS.join(', ')}. Target for the default (combined): >= 0.95 each, recall@K >= 0.9.`);
   console.log('\nduplicates (target: near precision and recall >= 0.9, exact 1.0)');
   for (const row of dupRows) console.log(row);

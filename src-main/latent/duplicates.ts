@@ -16,12 +16,13 @@ import { UnionFind } from './union-find.ts';
 export const DEFAULT_NEAR_DIFFERENCE = 0.25;
 /**
  * ...and by at most this fraction of the median difference between each of
- * the two and its other candidates: a copy is far closer to its original
+ * the two and its fingerprint neighbours: a copy is far closer to its original
  * than the original's ordinary look-alikes are, however dense the data is there.
  */
 const LOOK_ALIKE_RATIO = 0.45;
-/** Candidates per item: its nearest neighbours by code (runs) or by shift-invariant fingerprint (datasets). */
+/** Candidates per item: its nearest neighbours by shift-invariant fingerprint, and by code when a run is given. */
 const CANDIDATES = 8;
+/** Pairs within this many thresholds when merely aligned are also tried as resampled copies (the costly check). */
 const RESAMPLED_WORTH_TRYING = 2;
 /** Largest difference of a channel's mean (0-1) between near duplicates: re-encoding, resampling and small shifts keep it. */
 const COLOUR_TOLERANCE = 0.03;
@@ -38,8 +39,8 @@ interface Link {
  * pairs are joined transitively. Near-pair candidates are each item's nearest
  * neighbours by a shift-invariant fingerprint of its pixels (so a dataset can
  * be checked before anything is trained) and, given a run, by latent code too;
- * each candidate pair is then checked on the aligned pixels and its colour. A group with
- * members in both train and val is a leak between the splits.
+ * each candidate pair is then checked on the aligned pixels and its colour.
+ * A group with members in both train and val is a leak between the splits.
  */
 export function findDuplicates(db: Db, source: { datasetId?: number; runId?: number; threshold?: number }): DuplicateReport {
   const runId = source.runId ?? null;
@@ -162,7 +163,6 @@ function nearLinks(pixels: PixelFeatures, extraSpaces: { vectors: Float32Array; 
     if (d === undefined) difference.set(key, (d = alignedDifference(pixels.comparables[a], pixels.comparables[b], pixels.side)));
     return d;
   };
-  // only pairs already close when merely aligned are worth trying as resampled copies (the costly part)
   const resampledDifference = (a: number, b: number) =>
     differenceOf(a, b) > RESAMPLED_WORTH_TRYING * threshold ? differenceOf(a, b) : alignedDifference(pixels.comparables[a], pixels.comparables[b], pixels.side, { resampled: true });
   const neighboursOf = (graph: { indices: Int32Array }, i: number) => Array.from(graph.indices.subarray(i * k, (i + 1) * k)).filter((j) => j !== i && j >= 0);
