@@ -17,7 +17,7 @@ export function projectionRequest(p: NonNullable<CsvExport['projection']>): Proj
 
 /** A CSV export checked and ready to stream, for the exportCsv method (to a file) and the download route alike. */
 export async function prepareCsv(ctx: ApiContext, input: CsvExport): Promise<PreparedCsv> {
-  if (input.kind === 'outliers') return prepareOutliersCsv(ctx.db, input.runId, { top: input.top, raw: input.raw });
+  if (input.kind === 'outliers') return prepareOutliersCsv(ctx.db, input.runId, { score: input.score, raw: input.raw });
   if (input.items && input.set) throw new UserError('give either items or set, not both', 'invalid_input');
   return prepareEmbeddingsCsv(ctx.db, input.runId, {
     projection: input.projection && projectionRequest(input.projection),

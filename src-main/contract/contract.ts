@@ -27,6 +27,10 @@ const projectionFields = {
   minDist: z.number().min(0).max(1).optional(),
 };
 
+/** Every outlier score, best first: `combined` is the default (see bench/outliers.ts for why). */
+export const outlierScoreNames = ['combined', 'complexity_corrected', 'latent_density', 'neg_elbo', 'recon_error'] as const;
+export type OutlierScore = (typeof outlierScoreNames)[number];
+
 /** What a CSV export holds; the same fields whether it is written to a file or downloaded. */
 export const csvExportSchema = z.strictObject({
   runId,
@@ -37,8 +41,8 @@ export const csvExportSchema = z.strictObject({
   items: z.array(itemId).min(1).max(1_000_000).optional(),
   /** embeddings: only the rows of the dataset's set of this name. */
   set: setName.optional(),
-  /** outliers: how many of the highest-scoring items. */
-  top: z.number().int().min(1).max(1_000_000).default(100),
+  /** outliers: the score that ranks the rows (every scored item is written, with all its scores). */
+  score: z.enum(outlierScoreNames).default('combined'),
   /** Keep text byte for byte: no neutralising of cells a spreadsheet would run as formulas. */
   raw: z.boolean().default(false),
 });
@@ -144,7 +148,13 @@ export const inputSchemas = {
     seed: z.number().int().min(0).optional(),
   }),
   manifold: z.strictObject({ runId, steps: z.number().int().min(2).max(32).default(10), label: z.string().optional() }),
-  outliers: z.strictObject({ runId, top: z.number().int().min(1).max(100_000).default(100) }),
+  outliers: z.strictObject({
+    runId,
+    top: z.number().int().min(1).max(100_000).default(100),
+    score: z.enum(outlierScoreNames).default('combined'),
+    /** Robust standard deviations above the median for the suggested threshold. */
+    k: z.number().positive().max(100).default(3.5),
+  }),
   runScores: z.strictObject({ runId }),
   neighbourAgreement: z.strictObject({ runId, otherRunId: id.describe('the other run id'), k: z.number().int().min(1).max(100).default(10) }),
   /** No path: the desktop app asks where with its own Save dialog (a browser downloads /api/runs/N/export.csv instead). */
@@ -153,6 +163,15 @@ export const inputSchemas = {
   listSets: z.strictObject({ datasetId }),
   saveSet: z.strictObject({ datasetId, name: setName, itemIds: z.array(itemId).min(1, 'a set needs at least one item').max(1_000_000) }),
   deleteSet: z.strictObject({ setId: id.describe('set id') }),
+  duplicates: z
+    .strictObject({
+      datasetId: id.optional(),
+      runId: runId.optional(),
+      /** Largest aligned pixel difference of a near pair: RMS difference over the images' contrast, best over small shifts (default 0.25). */
+      threshold: z.number().min(0).optional(),
+    })
+    .refine((v) => (v.datasetId === undefined) !== (v.runId === undefined), 'give either datasetId or runId, not both'),
+  quality: z.strictObject({ datasetId: id }),
 } satisfies Record<MethodName, z.ZodType>;
 
 export type InputSchemas = typeof inputSchemas;
@@ -417,7 +436,9 @@ export interface ManifoldGrid extends ImageSet {
 
 export interface OutlierList {
   runId: number;
-  score: 'recon_error' | 'neg_elbo';
+  score: OutlierScore;
+  /** The scores this run has (neg_elbo only for VAEs). */
+  available: OutlierScore[];
   /** Suggested threshold: median + k * 1.4826 * MAD of every item's score. */
   threshold: number;
   k: number;
@@ -431,18 +452,61 @@ export interface OutlierList {
    * reconError is the per-pixel MSE, also for VAEs, whose score is the negative ELBO.
    */
   items: { rank: number; itemId: number; path: string; label: string | null; split: string; score: number; reconError: number }[];
+  /** Every item's score in equal-width bins from min to max. */
+  histogram: { min: number; max: number; counts: number[] };
 }
 
 /** Every scored item's scores, parallel arrays in item id order (the projection's order). */
 export interface RunScores {
   runId: number;
-  /** What to colour by: negative ELBO when every item has one (VAEs), else reconstruction error. */
-  score: 'recon_error' | 'neg_elbo';
+  /** What to colour by unless asked otherwise: the default outlier score. */
+  score: OutlierScore;
   itemIds: number[];
-  /** Per-pixel reconstruction MSE. */
-  reconError: number[];
-  /** Negative ELBO (VAEs only), else null. */
-  negElbo: number[] | null;
+  /** Each score the run has (neg_elbo only for VAEs), parallel to itemIds. */
+  scores: Partial<Record<OutlierScore, number[]>>;
+}
+
+export interface DuplicateItem {
+  id: number;
+  path: string;
+  split: 'train' | 'val';
+}
+
+export interface DuplicateGroup {
+  kind: 'exact' | 'near';
+  /** Largest aligned pixel difference between linked members (0 for exact copies). */
+  distance: number;
+  /** The group has members in both train and val: a leak between the splits. */
+  leaky: boolean;
+  items: DuplicateItem[];
+}
+
+export interface DuplicateReport {
+  datasetId: number;
+  runId: number | null;
+  /** Where near-duplicate candidates came from: a shift-invariant fingerprint of the pixels, plus the run's latent codes when a run was given. Each candidate pair is then checked on the aligned pixels. */
+  method: 'fingerprint' | 'fingerprint+latent';
+  /** Largest aligned pixel difference (RMS over the images' contrast) of a near pair. */
+  threshold: number;
+  groups: DuplicateGroup[];
+  /** Items in some group, and groups flagged leaky. */
+  duplicated: number;
+  leaky: number;
+}
+
+export interface QualityCheck {
+  name: 'constant' | 'dark' | 'light' | 'low_information' | 'blurry' | 'upscaled' | 'odd_aspect';
+  /** What the check means and its limit, for people. */
+  description: string;
+  count: number;
+  /** Flagged items, most extreme first. */
+  items: { id: number; path: string; value: number }[];
+}
+
+export interface QualityReport {
+  datasetId: number;
+  checked: number;
+  checks: QualityCheck[];
 }
 
 /** Per item embedded by both runs, how many of its k nearest neighbours (in code space) the runs share, as a fraction. */
@@ -510,6 +574,8 @@ export interface ApiOutputs {
   listSets: ItemSet[];
   saveSet: ItemSet;
   deleteSet: { deleted: boolean };
+  duplicates: DuplicateReport;
+  quality: QualityReport;
 }
 
 // ---- results and errors, as every transport carries them ----

@@ -41,6 +41,8 @@ export const methodNames = [
   'outliers',
   'runScores',
   'neighbourAgreement',
+  'duplicates',
+  'quality',
   'exportCsv',
   // named sets of items (saved selections)
   'listSets',

@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import type { OutlierScore } from '../contract/contract.ts';
 import type { Db } from '../store/open.ts';
+import { allScoreRows } from '../store/scores.ts';
 import { UserError } from '../errors.ts';
 import { float32FromBlob } from './blobs.ts';
 import { float32Text } from './float-text.ts';
@@ -191,29 +193,23 @@ export async function exportEmbeddingsCsv(db: Db, runId: number, file: string, r
 }
 
 /**
- * The outlier list as CSV: rank, id, path, label, split, the score
- * (recon_error, or neg_elbo then recon_error for VAEs), above_threshold (1/0
- * against the suggested threshold), for the `top` highest-scoring items.
+ * The outlier list as CSV, every scored item: rank (by `score`, default the
+ * combined score), id, path, label, split, every score the run has, and
+ * above_threshold (1/0 against the threshold suggested for `score`).
  */
-export function prepareOutliersCsv(db: Db, runId: number, options: { top?: number; raw?: boolean } = {}): PreparedCsv {
-  const report = rankOutliers(db, runId, options.top ?? 100);
+export async function prepareOutliersCsv(db: Db, runId: number, options: { score?: OutlierScore; raw?: boolean } = {}): Promise<PreparedCsv> {
+  const score = options.score ?? 'combined';
+  const report = await rankOutliers(db, runId, { score, top: 1 });
   const text = textCell(options.raw ?? false);
+  const rows = allScoreRows(db, runId).sort((a, b) => b[score]! - a[score]! || a.itemId - b.itemId);
   const records: Cell[][] = [
-    ['rank', 'id', 'path', 'label', 'split', report.score, ...(report.score === 'recon_error' ? [] : ['recon_error']), 'above_threshold'],
-    ...report.items.map((item) => [
-      item.rank,
-      item.itemId,
-      text(item.path),
-      text(item.label),
-      text(item.split),
-      item.score,
-      ...(report.score === 'recon_error' ? [] : [item.reconError]),
-      item.score > report.threshold ? 1 : 0,
-    ]),
+    ['rank', 'id', 'path', 'label', 'split', ...report.available, 'above_threshold'],
+    ...rows.map((row, i) => [i + 1, row.itemId, text(row.path), text(row.label), text(row.split), ...report.available.map((name) => row[name]), row[score]! > report.threshold ? 1 : 0]),
   ];
   return { name: `run-${runId}-outliers.csv`, write: (out) => streamCsv(out, null, records) };
 }
 
-export async function exportOutliersCsv(db: Db, runId: number, file: string, options: { top?: number; raw?: boolean } = {}): Promise<CsvWritten> {
-  return writeCsvFile(file, prepareOutliersCsv(db, runId, options));
+/** Every scored item of a run, ranked by `score`, with all its outlier scores. */
+export async function exportOutliersCsv(db: Db, runId: number, file: string, options: { score?: OutlierScore; raw?: boolean } = {}): Promise<CsvWritten> {
+  return writeCsvFile(file, await prepareOutliersCsv(db, runId, options));
 }

@@ -1,26 +1,48 @@
-import type { OutlierList } from '../contract/contract.ts';
+import { outlierScoreNames, type OutlierList, type OutlierScore } from '../contract/contract.ts';
 import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
+import { rankedByScore, scoreColumn, scoreCounts } from '../store/scores.ts';
 import { DEFAULT_OUTLIER_K, robustThreshold } from './robust.ts';
-import { noScoresError } from './scores.ts';
+import { ensureScores } from './scores.ts';
 
-type OutlierItem = OutlierList['items'][number];
+const HISTOGRAM_BINS = 40;
 
-/** Items of a run ranked by reconstruction error (VAEs: negative ELBO), with a suggested threshold. */
-export function rankOutliers(db: Db, runId: number, top = 100, k = DEFAULT_OUTLIER_K): OutlierList {
+/** The scores a run has: all of them for VAEs, all but the negative ELBO for the others. */
+function availableScores(db: Db, runId: number): OutlierScore[] {
+  const { scored, withElbo } = scoreCounts(db, runId);
+  return outlierScoreNames.filter((name) => name !== 'neg_elbo' || (scored > 0 && withElbo === scored));
+}
+
+/**
+ * Items of a run ranked by one outlier score (default: combined), the top
+ * `top` of them, with a threshold suggested from that score's own spread and
+ * a histogram of every item's score. The list is never empty when items are
+ * scored: the threshold marks a place in it, it does not filter it.
+ */
+export async function rankOutliers(db: Db, runId: number, options: { top?: number; score?: OutlierScore; k?: number } = {}): Promise<OutlierList> {
+  const { top = 100, score = 'combined', k = DEFAULT_OUTLIER_K } = options;
   if (!Number.isInteger(top) || top < 1) throw new UserError(`--top must be a positive whole number, got ${top}`);
-  const { n, elbo } = db.prepare('SELECT count(*) AS n, count(neg_elbo) AS elbo FROM scores WHERE run_id = ?').get(runId) as { n: number; elbo: number };
-  if (n === 0) throw noScoresError(db, runId);
-  const score = elbo === n ? 'neg_elbo' : 'recon_error';
-  const all = db.prepare(`SELECT ${score} FROM scores WHERE run_id = ?`).pluck().all(runId) as number[];
+  await ensureScores(db, runId);
+  const available = availableScores(db, runId);
+  if (!available.includes(score)) throw new UserError(`--score ${score} is not available for run ${runId}; it has ${available.join(', ')}`);
+  const all = scoreColumn(db, runId, score).values as number[];
   const { threshold, median, mad } = robustThreshold(all, k);
   const aboveThreshold = all.reduce((count, s) => count + (s > threshold ? 1 : 0), 0);
-  const rows = db
-    .prepare(
-      `SELECT s.item_id AS itemId, i.path, i.label, i.split, s.${score} AS score, s.recon_error AS reconError
-         FROM scores s JOIN items i ON i.id = s.item_id
-        WHERE s.run_id = ? ORDER BY s.${score} DESC, s.item_id LIMIT ?`,
-    )
-    .all(runId, top) as Omit<OutlierItem, 'rank'>[];
-  return { runId, score, threshold, k, median, mad, scored: n, aboveThreshold, items: rows.map((r, i) => ({ rank: i + 1, ...r })) };
+  const items = rankedByScore(db, runId, score, top).map((row, i) => ({ rank: i + 1, ...row }));
+  return { runId, score, available, threshold, k, median, mad, scored: all.length, aboveThreshold, items, histogram: histogram(all, HISTOGRAM_BINS) };
+}
+
+/** Counts of values in `bins` equal-width bins from their min to their max. */
+function histogram(values: number[], bins: number): OutlierList['histogram'] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const counts = new Array<number>(bins).fill(0);
+  if (values.length === 0) return { min: 0, max: 0, counts };
+  const width = (max - min) / bins || 1;
+  for (const v of values) counts[Math.min(bins - 1, Math.floor((v - min) / width))]++;
+  return { min, max, counts };
 }

@@ -27,3 +27,14 @@ export function robustThreshold(values: ArrayLike<number>, k = DEFAULT_OUTLIER_K
   const mad = medianAbsoluteDeviation(values);
   return { threshold: m + k * MAD_TO_SIGMA * mad, median: m, mad };
 }
+
+/**
+ * Robust z-scores: (v - median) / (1.4826 * MAD), with the median and MAD taken
+ * over the reference values only (the training split), so that scores of
+ * different units can be added.
+ */
+export function robustZ(values: ArrayLike<number>, reference: ArrayLike<number>): Float64Array {
+  const m = median(reference);
+  const sigma = MAD_TO_SIGMA * medianAbsoluteDeviation(reference) || 1;
+  return Float64Array.from(values, (v) => (v - m) / sigma);
+}

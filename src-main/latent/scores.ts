@@ -1,29 +1,105 @@
-import type { RunScores } from '../contract/contract.ts';
+import type { OutlierScore, RunScores } from '../contract/contract.ts';
+import { PixelCache, pixelCachePath } from '../dataset/pixel-cache.ts';
 import { UserError } from '../errors.ts';
+import { cacheDirFor } from '../paths.ts';
 import type { Db } from '../store/open.ts';
+import { readBaseScores, scoreColumn, scoreCounts, writeDerivedScores, type ScoreRow } from '../store/scores.ts';
+import { loadRunCodes } from './codes.ts';
+import { compressedBits } from './complexity.ts';
+import { mahalanobisDistances } from './latent-density.ts';
+import { robustZ } from './robust.ts';
 
 export type { RunScores };
 
 /** The error for a run without scores: it does not exist, or has not finished training. */
-export function noScoresError(db: Db, runId: number): UserError {
+function noScoresError(db: Db, runId: number): UserError {
   const run = db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string } | undefined;
   if (!run) return new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
   return new UserError(`Run ${runId} has no scores yet (status: ${run.status}); they are written when training finishes.`, 'not_trained');
 }
 
-/** float64 scores to 7 significant digits: plenty to colour by, and half the JSON of a full double. */
-const compact = (value: number) => Number(value.toPrecision(7));
+/**
+ * The likelihood of an image in bits. VAEs: the negative ELBO (nats) in bits.
+ * Autoencoders: a Gaussian with the image's own reconstruction MSE as variance,
+ * discretised to 256 levels, so that it is comparable with a compressed length
+ * of the 8-bit image.
+ */
+export function likelihoodBits(row: Pick<ScoreRow, 'reconError' | 'negElbo'>, values: number): number {
+  if (row.negElbo !== null) return row.negElbo / Math.LN2;
+  const variance = Math.max(row.reconError, 1 / (12 * 255 * 255)); // no finer than the 8-bit quantisation noise
+  return (values / 2) * Math.log2(2 * Math.PI * Math.E * variance) + values * Math.log2(255);
+}
 
-/** All of a run's scores at once, for colouring every point of a projection. */
-export function runScores(db: Db, runId: number): RunScores {
-  const rows = db.prepare('SELECT item_id, recon_error, neg_elbo FROM scores WHERE run_id = ? ORDER BY item_id').raw().all(runId) as [number, number, number | null][];
-  if (rows.length === 0) throw noScoresError(db, runId);
-  const hasElbo = rows.every((row) => row[2] !== null);
+const pending = new Map<string, Promise<void>>();
+
+/**
+ * Makes sure every scored item of the run also has the derived scores: the
+ * complexity-corrected likelihood, the latent density and the combined score.
+ * They are computed from the stored codes, scores and pixels the first time a
+ * run is asked for them (a run trained before they existed included), and stored.
+ */
+export async function ensureScores(db: Db, runId: number): Promise<void> {
+  const counts = scoreCounts(db, runId);
+  if (counts.scored === 0) throw noScoresError(db, runId);
+  if (counts.underived === 0) return;
+  const key = `${db.name}#${runId}`;
+  let job = pending.get(key);
+  if (!job) {
+    job = deriveScores(db, runId).finally(() => pending.delete(key));
+    pending.set(key, job);
+  }
+  await job;
+}
+
+async function deriveScores(db: Db, runId: number): Promise<void> {
+  const rows = readBaseScores(db, runId);
+  const dataset = db.prepare('SELECT d.id, d.size, d.channels FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?').get(runId) as { id: number; size: number; channels: 1 | 3 };
+  const cache = PixelCache.openReadOnly(pixelCachePath(cacheDirFor(db.name), dataset.id), { size: dataset.size, channels: dataset.channels });
+  const complexityBits = new Float64Array(rows.length);
+  try {
+    for (let i = 0; i < rows.length; i++) complexityBits[i] = await compressedBits(cache.read([rows[i].cacheIndex]), dataset.size, dataset.channels);
+  } finally {
+    cache.close();
+  }
+  const values = dataset.size * dataset.size * dataset.channels;
+  const complexityCorrected = Float64Array.from(rows, (row, i) => likelihoodBits(row, values) - complexityBits[i]);
+
+  const codes = loadRunCodes(db, runId);
+  const rowOfItem = new Map(Array.from(codes.itemIds, (id, row) => [id, row]));
+  const codeRows = rows.map((row) => rowOfItem.get(row.itemId) ?? -1);
+  if (codeRows.includes(-1)) throw new Error(`run ${runId}: a scored item has no stored code`);
+  const trainRows = codeRows.filter((_, i) => rows[i].split === 'train');
+  const distances = mahalanobisDistances(codes.codes, codes.dim, trainRows.length > codes.dim ? trainRows : codeRows);
+  const latentDensity = Float64Array.from(codeRows, (row) => distances[row]);
+
+  const train = rows.flatMap((row, i) => (row.split === 'train' ? [i] : []));
+  const reference = (scores: Float64Array) => (train.length ? train.map((i) => scores[i]) : scores);
+  const likelihood = Float64Array.from(rows, (row) => likelihoodBits(row, values));
+  // Too unlikely for how simple it is (a digit among clothes), or too unlikely outright (noise, whose
+  // compressed length is as large as its cost under the model): the larger of the robust z-scores. A VAE's
+  // negative ELBO already holds its code's atypicality (the KL term); an autoencoder's likelihood has none,
+  // so the code's latent density joins in, at half weight because its tail is heavier on ordinary images.
+  const variational = rows.every((row) => row.negElbo !== null);
+  const zComplexity = robustZ(complexityCorrected, reference(complexityCorrected));
+  const zLikelihood = robustZ(likelihood, reference(likelihood));
+  const zDensity = robustZ(latentDensity, reference(latentDensity));
+  const combined = Float64Array.from(zComplexity, (z, i) => Math.max(z, zLikelihood[i], variational ? -Infinity : zDensity[i] / 2));
+  writeDerivedScores(db, runId, { itemIds: rows.map((r) => r.itemId), complexityBits, complexityCorrected, latentDensity, combined });
+}
+
+/** float64 scores to 7 significant digits: plenty to colour by, and half the JSON of a full double. */
+const compact = (value: number | null) => (value === null ? null : Number(value.toPrecision(7)));
+
+/** Every score of every scored item, for colouring every point of a projection by any of them. */
+export async function runScores(db: Db, runId: number): Promise<RunScores> {
+  await ensureScores(db, runId);
+  const { withElbo, scored } = scoreCounts(db, runId);
+  const names: OutlierScore[] = ['combined', 'complexity_corrected', 'latent_density', ...(withElbo === scored ? (['neg_elbo'] as const) : []), 'recon_error'];
+  const columns = names.map((name) => ({ name, ...scoreColumn(db, runId, name) }));
   return {
     runId,
-    score: hasElbo ? 'neg_elbo' : 'recon_error',
-    itemIds: rows.map((row) => row[0]),
-    reconError: rows.map((row) => compact(row[1])),
-    negElbo: hasElbo ? rows.map((row) => compact(row[2]!)) : null,
+    score: 'combined',
+    itemIds: columns[0].itemIds,
+    scores: Object.fromEntries(columns.map((c) => [c.name, c.values.map(compact)])) as RunScores['scores'],
   };
 }

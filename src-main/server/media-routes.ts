@@ -32,7 +32,7 @@ export async function mediaRoute(ctx: ApiContext, req: IncomingMessage, url: URL
   throw notFound(`The resource ${url.pathname.slice(0, 100)}`);
 }
 
-/** ?kind=&projection=pca|umap|raw&dims=0,1,2&seed=&neighbours=&minDist=&set=&top=&raw=1 as exportCsv fields. */
+/** ?kind=&projection=pca|umap|raw&dims=0,1,2&seed=&neighbours=&minDist=&set=&score=&raw=1 as exportCsv fields. */
 function csvQuery(query: URLSearchParams): Record<string, unknown> {
   const number = (name: string) => (query.has(name) ? Number(query.get(name)) : undefined);
   const method = query.get('projection');
@@ -42,7 +42,7 @@ function csvQuery(query: URLSearchParams): Record<string, unknown> {
       ? { method, dims: query.get('dims')?.split(',').map(Number), seed: number('seed'), neighbours: number('neighbours'), minDist: number('minDist') }
       : undefined,
     set: query.get('set') ?? undefined,
-    top: number('top'),
+    score: query.get('score') ?? undefined,
     raw: query.get('raw') === '1' || undefined,
   };
 }

@@ -153,6 +153,17 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 3,
+    name: 'outlier scores that also catch simple foreign images',
+    sql: `
+      -- derived from the stored codes, scores and pixels on first use (latent/scores.ts); NULL until then
+      ALTER TABLE scores ADD COLUMN complexity_bits      REAL;  -- lossless compressed length of the image
+      ALTER TABLE scores ADD COLUMN complexity_corrected REAL;  -- likelihood in bits minus complexity_bits
+      ALTER TABLE scores ADD COLUMN latent_density       REAL;  -- Mahalanobis distance of the code under the train codes
+      ALTER TABLE scores ADD COLUMN combined             REAL;  -- max of the robust z-scores of complexity_corrected, the likelihood in bits (and, autoencoders, half latent_density's)
+    `,
+  },
+  {
     version: 5,
     name: 'named sets of items',
     sql: `

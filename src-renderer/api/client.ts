@@ -76,7 +76,7 @@ function csvQuery(fields: Omit<CsvRequest, 'runId' | 'items'>): URLSearchParams 
   const add = (name: string, value: unknown) => value !== undefined && value !== null && query.set(name, Array.isArray(value) ? value.join(',') : String(value));
   add('kind', fields.kind);
   add('set', fields.set);
-  add('top', fields.top);
+  add('score', fields.score);
   if (fields.raw) add('raw', 1);
   if (fields.projection) for (const [key, value] of Object.entries(fields.projection)) add(key === 'method' ? 'projection' : key, value);
   return query;

@@ -10,6 +10,8 @@ interface PointsData {
   splits: Array<'train' | 'val'>;
   scores: Float64Array | null;
   scoreName: string;
+  /** Every stored outlier score, each a colour choice `score:NAME`. */
+  scoreSets: { name: string; label: string; values: Float64Array }[];
 }
 
 /** The categories a colouring sorts points into (legend entries), or null for a continuous scale. */
@@ -47,6 +49,8 @@ export function coloringOf(d: PointsData, colorBy: string, sets: ItemSet[], dimV
   const categories = categoriesOf(d, colorBy, sets);
   if (categories) return colorByCategory(categories.values, categories.missingName);
   if (colorBy.startsWith('dim:') && dimValues) return colorByScale(dimValues, `z${colorBy.slice(4)}`);
+  const scoreSet = d.scoreSets.find((set) => colorBy === `score:${set.name}`);
+  if (scoreSet) return colorByScale(scoreSet.values, scoreSet.label);
   if (d.scores) return colorByScale(d.scores, d.scoreName);
   return colorByCategory(d.labels, '(no label)');
 }

@@ -1,5 +1,6 @@
-import type { AtlasLayout, ItemRow, Projection } from '../../src-main/contract/contract.ts';
+import type { AtlasLayout, ItemRow, OutlierScore, Projection } from '../../src-main/contract/contract.ts';
 import { api, atlasUrl } from '../api/client.ts';
+import { scoreLabels } from '../state/score-names.ts';
 import type { ThumbnailSource } from './thumbnail-slots.ts';
 
 /** Everything the Explore view draws for one run and projection, in the projection's item order. */
@@ -11,9 +12,11 @@ export interface ExploreData {
   labels: Array<string | null>;
   attributes: Array<Record<string, number> | null>;
   splits: Array<'train' | 'val'>;
-  /** Reconstruction error (or negative ELBO) per item; NaN where none. Null when the run has no scores. */
+  /** The default outlier score per item; NaN where none. Null when the run has no scores. */
   scores: Float64Array | null;
   scoreName: string;
+  /** Every score the run has, to colour by. */
+  scoreSets: { name: OutlierScore; label: string; values: Float64Array }[];
 }
 
 const PAGE = 10_000;
@@ -42,17 +45,16 @@ export async function loadExploreData(projection: Projection, datasetId: number,
     attributes[i] = row.attributes;
     splits[i] = row.split;
   }
-  let scores: Float64Array | null = null;
-  if (runScores) {
-    scores = new Float64Array(n).fill(Number.NaN);
-    const values = runScores.negElbo ?? runScores.reconError;
-    for (let at = 0; at < runScores.itemIds.length; at++) {
-      const i = indexOf.get(runScores.itemIds[at]);
-      if (i !== undefined) scores[i] = values[at];
-    }
-  }
-  const scoreName = runScores?.score === 'neg_elbo' ? 'negative ELBO' : 'reconstruction error';
-  return { itemIds: projection.itemIds, indexOf, xyz, paths, labels, attributes, splits, scores, scoreName };
+  const scoreSets = Object.entries(runScores?.scores ?? {}).map(([name, values]) => {
+    const inOrder = new Float64Array(n).fill(Number.NaN);
+    runScores!.itemIds.forEach((id, at) => {
+      const i = indexOf.get(id);
+      if (i !== undefined) inOrder[i] = values[at];
+    });
+    return { name: name as OutlierScore, label: scoreLabels[name as OutlierScore], values: inOrder };
+  });
+  const main = scoreSets.find((set) => set.name === runScores?.score) ?? null;
+  return { itemIds: projection.itemIds, indexOf, xyz, paths, labels, attributes, splits, scores: main?.values ?? null, scoreName: main?.label ?? 'outlier score', scoreSets };
 }
 
 /** Thumbnails from the import's atlas (the smallest tile size), located by the item's atlas slot. */

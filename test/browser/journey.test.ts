@@ -187,8 +187,11 @@ test('a new user walks the whole journey in the browser', { timeout: 240_000 }, 
   await step('opens the outliers ranked by score with the suggested threshold', async () => {
     await page.click('[data-tab=outliers]');
     await see(page.locator('[data-test=outlier]').first(), 30_000);
-    assert.ok((await page.locator('[data-test=outlier]').count()) > 0);
-    assert.match(await page.locator('[data-test=flagged-count]').innerText(), /\d+ of the top \d+ above it/);
+    assert.ok((await page.locator('[data-test=outlier]').count()) > 0, 'the ranked list is never empty');
+    assert.match(await page.locator('[data-test=flagged-count]').innerText(), /\d+ of \d+ above it/);
+    assert.equal(await page.locator('[data-test=cutoff-line]').count(), 1, 'the cut-off is drawn in the list');
+    assert.equal(await page.locator('[data-test=histogram-cutoff]').count(), 1, 'and marked on the histogram');
+    await see(page.locator('[data-test=data-issues] [data-test=quality-check]').first(), 30_000);
     // Each row shows the image beside its reconstruction.
     await page.locator('[data-test=outlier]').first().locator('img').nth(1).waitFor();
     await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-test=outlier] img')).every((img) => img.complete));

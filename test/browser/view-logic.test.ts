@@ -132,6 +132,7 @@ function exploreData() {
     splits: ['train', 'val', 'train', 'train'] as Array<'train' | 'val'>,
     scores: Float64Array.of(0.1, 0.2, 0.3, Number.NaN),
     scoreName: 'reconstruction error',
+    scoreSets: [],
   };
 }
 

@@ -77,5 +77,7 @@ export function sampleInputs(seed: { datasetId: number; itemIds: number[]; runId
     listSets: { datasetId: seed.datasetId },
     saveSet: { datasetId: seed.datasetId, name: 'picked', itemIds: [a, b] },
     deleteSet: { setId: 999 },
+    duplicates: { datasetId: seed.datasetId },
+    quality: { datasetId: seed.datasetId },
   };
 }

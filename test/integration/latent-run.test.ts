@@ -167,13 +167,16 @@ test('analogy decodes z_A - z_B + z_C', () => {
   assert.deepEqual(result.pixels, expected);
 });
 
-test('injected outliers rank at the top, above the suggested threshold', () => {
-  const report = rankOutliers(db, ae.runId, 10);
-  assert.equal(report.score, 'recon_error');
+test('injected outliers rank at the top, above the suggested threshold, by reconstruction error and by the default score', async () => {
+  const report = await rankOutliers(db, ae.runId, { top: 10, score: 'recon_error' });
   assert.deepEqual(new Set(report.items.slice(0, 4).map((i) => i.itemId)), new Set(injected));
   assert.ok(report.items.slice(0, 4).every((i) => i.score > report.threshold));
-  assert.equal(rankOutliers(db, vae.runId, 4).score, 'neg_elbo');
-  assert.deepEqual(new Set(rankOutliers(db, vae.runId, 4).items.map((i) => i.itemId)), new Set(injected));
+  for (const run of [ae, vae]) {
+    const combined = await rankOutliers(db, run.runId, { top: 4 });
+    assert.equal(combined.score, 'combined');
+    assert.deepEqual(new Set(combined.items.map((i) => i.itemId)), new Set(injected), `run ${run.runId}`);
+  }
+  assert.deepEqual(new Set((await rankOutliers(db, vae.runId, { top: 4, score: 'neg_elbo' })).items.map((i) => i.itemId)), new Set(injected));
 });
 
 test('prior samples and the 2-D manifold grid decode to images', () => {

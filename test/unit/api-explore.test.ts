@@ -110,12 +110,16 @@ test("runScores gives every item's scores in the projection's item order", async
   const scores = await api.invoke('runScores', { runId });
   const projection = await api.invoke('project', { runId, method: 'pca' });
   assert.deepEqual(scores.itemIds, projection.itemIds);
-  assert.equal(scores.reconError.length, scores.itemIds.length);
   const ranked = await api.invoke('outliers', { runId, top: 3 });
-  for (const item of ranked.items) assert.ok(Math.abs(scores.reconError[scores.itemIds.indexOf(item.itemId)] - item.reconError) <= 1e-6 * Math.abs(item.reconError));
   assert.equal(scores.score, ranked.score);
-  if (scores.score === 'neg_elbo') assert.equal(scores.negElbo?.length, scores.itemIds.length);
-  else assert.equal(scores.negElbo, null);
+  assert.deepEqual(Object.keys(scores.scores).sort(), [...ranked.available].sort(), 'every score the run has');
+  for (const values of Object.values(scores.scores)) assert.equal(values.length, scores.itemIds.length);
+  const reconError = scores.scores.recon_error!;
+  for (const item of ranked.items) {
+    const at = scores.itemIds.indexOf(item.itemId);
+    assert.ok(Math.abs(reconError[at] - item.reconError) <= 1e-6 * Math.abs(item.reconError));
+    assert.ok(Math.abs(scores.scores.combined![at] - item.score) <= 1e-6 * Math.abs(item.score) + 1e-9);
+  }
   await assert.rejects(api.invoke('runScores', { runId: 9999 }), { code: 'not_found' });
 });
 

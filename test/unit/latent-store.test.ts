@@ -10,8 +10,11 @@ import { exportEmbeddingsCsv, exportOutliersCsv, neutraliseFormula } from '../..
 import { nearestItems } from '../../src-main/latent/neighbors.ts';
 import { rankOutliers } from '../../src-main/latent/outliers.ts';
 import { getProjection } from '../../src-main/latent/projections.ts';
+import { PixelCache, pixelCachePath } from '../../src-main/dataset/pixel-cache.ts';
+import { cacheDirFor } from '../../src-main/paths.ts';
 import { gaussian, seededRandom } from '../../src-main/random.ts';
 import { openStore, type Db } from '../../src-main/store/open.ts';
+import { outlierScoreNames, type OutlierScore } from '../../src-main/contract/contract.ts';
 import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -23,7 +26,11 @@ interface Row {
   logvar?: number[];
   recon: number;
   negElbo?: number;
+  /** 8 x 8 grey pixels; a smooth gradient when not given. */
+  pixels?: Uint8Array;
 }
+
+const gradient = Uint8Array.from({ length: 64 }, (_, p) => (p % 8) * 30 + Math.floor(p / 8) * 3);
 
 /** A dataset, a completed run and its stored codes and scores, written as the import and the trainer would. */
 function seed(db: Db, rows: Row[], attributes: string[] = []): { runId: number; itemIds: number[] } {
@@ -37,6 +44,9 @@ function seed(db: Db, rows: Row[], attributes: string[] = []): { runId: number; 
   const score = db.prepare('INSERT INTO scores (run_id, item_id, recon_error, neg_elbo) VALUES (?, ?, ?, ?)');
   const blob = (v: number[]) => Buffer.from(Float32Array.from(v).buffer);
   const itemIds: number[] = [];
+  const cache = PixelCache.open(pixelCachePath(cacheDirFor(db.name), datasetId), { size: 8, channels: 1 });
+  rows.forEach((r, i) => cache.write(i, r.pixels ?? gradient));
+  cache.close();
   db.transaction(() => {
     rows.forEach((r, i) => {
       const id = Number(item.run(datasetId, r.path, r.label, r.attributes ? JSON.stringify(r.attributes) : null, i % 5 ? 'train' : 'val', i).lastInsertRowid);
@@ -191,21 +201,57 @@ test('attribute vectors: mean with minus without, AUC of the projection, balanci
   db.close();
 });
 
-test('injected outliers rank at the top and sit above the suggested threshold; VAEs rank by negative ELBO', () => {
+/**
+ * 200 ordinary images (textured, typical codes and likelihoods) and three planted foreign ones: a flat
+ * image the model reconstructs too well (simpler than the data), a noise image it cannot reconstruct
+ * (more complex), and an image whose code lies far from every training code.
+ */
+function plantedRun(db: Db, variational: boolean) {
+  const random = seededRandom(5);
+  const texture = () => Uint8Array.from({ length: 64 }, (_, p) => ((p % 8) * 30 + random() * 40) & 255);
+  const rows: Row[] = Array.from({ length: 200 }, (_, i) => {
+    const recon = 0.02 * Math.exp(0.1 * normal());
+    return { path: `n${i}.png`, label: 'x', attributes: null, code: [normal(), normal(), normal()], recon, pixels: texture(), negElbo: variational ? 150 + 5 * normal() : undefined };
+  });
+  rows[17] = { ...rows[17], path: 'flat.png', pixels: new Uint8Array(64).fill(90), recon: 0.004, negElbo: variational ? 120 : undefined };
+  rows[80] = { ...rows[80], path: 'noise.png', pixels: Uint8Array.from({ length: 64 }, () => Math.floor(random() * 256)), recon: 0.2, negElbo: variational ? 400 : undefined };
+  rows[123] = { ...rows[123], path: 'far-code.png', code: [9, -9, 9] };
+  return seed(db, rows).runId;
+}
+
+test('each score ranks a planted foreign image first: simple ones by complexity, complex ones by likelihood, odd codes by density', async () => {
   const db = openStore(dbPath);
-  const rows: Row[] = Array.from({ length: 200 }, (_, i) => ({ path: `n${i}.png`, label: 'x', attributes: null, code: [0], recon: 0.02 + 0.002 * normal(), negElbo: 49 + (i % 21) / 10 }));
-  rows[17] = { ...rows[17], path: 'odd17.png', recon: 0.01, negElbo: 90 };
-  rows[123] = { ...rows[123], path: 'odd123.png', recon: 0.01, negElbo: 80 };
+  for (const variational of [false, true]) {
+    const runId = plantedRun(db, variational);
+    const first = async (score: OutlierScore) => (await rankOutliers(db, runId, { score, top: 3 })).items[0].path;
+    assert.equal(await first('recon_error'), 'noise.png');
+    if (variational) assert.equal(await first('neg_elbo'), 'noise.png');
+    assert.equal(await first('complexity_corrected'), 'flat.png', 'the flat image is the most normal by likelihood, the most foreign once its complexity is subtracted');
+    assert.equal(await first('latent_density'), 'far-code.png');
+    const combined = await rankOutliers(db, runId, { top: 3 });
+    assert.equal(combined.score, 'combined');
+    // a VAE's negative ELBO holds its code's atypicality already; for an autoencoder the latent density joins the default
+    const expected = variational ? ['flat.png', 'noise.png'] : ['far-code.png', 'flat.png', 'noise.png'];
+    const caught = combined.items.slice(0, expected.length);
+    assert.deepEqual(caught.map((i) => i.path).sort(), expected, 'the default catches the simpler and the more complex foreign image');
+    assert.ok(caught.every((i) => i.score > combined.threshold), 'all above the suggested threshold');
+    assert.deepEqual(combined.available, variational ? [...outlierScoreNames] : outlierScoreNames.filter((n) => n !== 'neg_elbo'));
+  }
+  db.close();
+});
+
+test('the threshold follows the score shown and the list is never empty, even when nothing is above it', async () => {
+  const db = openStore(dbPath);
+  const rows: Row[] = Array.from({ length: 50 }, (_, i) => ({ path: `same${i}.png`, label: null, attributes: null, code: [normal(), normal()], recon: 0.01 * (1 + (i % 5) / 100) }));
   const { runId } = seed(db, rows);
-  const report = rankOutliers(db, runId, 5);
-  assert.equal(report.score, 'neg_elbo');
-  assert.deepEqual(
-    report.items.slice(0, 2).map((i) => i.path),
-    ['odd17.png', 'odd123.png'],
-  );
-  assert.equal(report.aboveThreshold, 2);
-  assert.ok(report.items[2].score < report.threshold);
-  assert.equal(report.scored, 200);
+  for (const score of ['recon_error', 'combined', 'latent_density'] as const) {
+    const report = await rankOutliers(db, runId, { score, top: 10 });
+    assert.equal(report.items.length, 10, score);
+    assert.equal(report.histogram.counts.reduce((a, b) => a + b, 0), 50, 'the histogram counts every item');
+    assert.ok(report.threshold >= report.median, `${score}: threshold at or above the median of its own score`);
+    assert.equal(report.aboveThreshold, report.items.filter((i) => i.score > report.threshold).length);
+  }
+  await assert.rejects(rankOutliers(db, runId, { score: 'neg_elbo' }), /--score neg_elbo is not available for run \d+; it has combined/);
   db.close();
 });
 
@@ -241,12 +287,17 @@ test('the exported CSV parses back to the stored codes exactly, with projection 
   });
 
   const outlierFile = path.join(dir, 'outliers.csv');
-  const top = await exportOutliersCsv(db, runId, outlierFile, { top: 10 });
-  assert.equal(top.rows, 10);
+  const every = await exportOutliersCsv(db, runId, outlierFile);
+  assert.equal(every.rows, 300, 'every scored item, not a top slice');
   const outliers = parse(fs.readFileSync(outlierFile), { columns: true, comment: '#' }) as Record<string, string>[];
-  assert.deepEqual(Object.keys(outliers[0]), ['rank', 'id', 'path', 'label', 'split', 'neg_elbo', 'recon_error', 'above_threshold']);
+  assert.equal(outliers.length, 300);
+  assert.deepEqual(Object.keys(outliers[0]), ['rank', 'id', 'path', 'label', 'split', 'combined', 'complexity_corrected', 'latent_density', 'neg_elbo', 'recon_error', 'above_threshold']);
+  const combined = outliers.map((o) => Number(o.combined));
+  assert.ok(combined.every((v, i) => i === 0 || v <= combined[i - 1]), 'ranked by the combined score');
+  const byNegElbo = await exportOutliersCsv(db, runId, outlierFile, { score: 'neg_elbo' });
+  assert.equal(byNegElbo.rows, 300);
   const sorted = [...rows].sort((a, b) => b.negElbo! - a.negElbo!);
-  assert.equal(Number(outliers[0].neg_elbo), sorted[0].negElbo);
+  assert.equal(Number((parse(fs.readFileSync(outlierFile), { columns: true }) as Record<string, string>[])[0].neg_elbo), sorted[0].negElbo);
   db.close();
 });
 
@@ -271,10 +322,14 @@ test('CLI: project, neighbors, outliers and export work on a stored run and expl
     ['cli/11.png', 'cli/9.png'],
   );
 
-  const outliers = runCli(['outliers', String(runId), '--top', '3'], env);
+  const outliers = runCli(['outliers', String(runId), '--top', '3', '--score', 'recon_error'], env);
   assert.equal(outliers.status, 0, outliers.stderr);
-  assert.match(outliers.stdout, /suggested threshold .*; 1 above it/);
-  assert.match(outliers.stdout.split('\n')[1], /^\s+1 \*\s+\d+\s+1\.0000\s+l\s+cli\/4\.png/);
+  assert.match(outliers.stdout, /scored by recon_error: .*suggested threshold .*; 1 above it/);
+  assert.match(outliers.stdout.split('\n')[1], /^\s+rank\s+item\s+score/, 'a header row');
+  assert.match(outliers.stdout.split('\n')[2], /^\s+1 \*\s+\d+\s+1\.0000\s+1\.000\s+l\s+cli\/4\.png/);
+  const byDefault = runCli(['outliers', String(runId), '--json'], env);
+  assert.equal(byDefault.status, 0, byDefault.stderr);
+  assert.equal((JSON.parse(byDefault.stdout) as { score: string }).score, 'combined');
 
   const csv = path.join(dir, 'cli.csv');
   const exported = runCli(['export', String(runId), '--out', csv], env);
@@ -287,6 +342,8 @@ test('CLI: project, neighbors, outliers and export work on a stored run and expl
     [['project', '999', '--method', 'pca'], /There is no run 999/],
     [['project', String(runId), '--method', 'tsne'], /--method must be one of pca, umap, raw/],
     [['export', String(runId), '--out', path.join(dir, 'x.txt')], /must name a .csv file/],
+    [['outliers', String(runId), '--score', 'weird'], /--score must be one of combined, complexity_corrected, latent_density, neg_elbo, recon_error/],
+    [['outliers', String(runId), '--score', 'neg_elbo'], /--score neg_elbo is not available/],
   ] as [string[], RegExp][]) {
     const result = runCli(args, env);
     assert.equal(result.status, 1, `${args.join(' ')}: ${result.stdout}`);

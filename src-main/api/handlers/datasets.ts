@@ -3,6 +3,7 @@ import { getDataset, listDatasets, resolveItem, type DatasetInfo } from '../../d
 import { readRun } from '../../engine/run-record.ts';
 import { markInterruptedRuns } from '../../engine/runs.ts';
 import { countItems, importChangeCounts, itemRows } from '../../store/items.ts';
+import { checkQuality } from '../../dataset/quality.ts';
 import type { Db } from '../../store/open.ts';
 import type { DatasetDetail, DatasetSummary } from '../../contract/contract.ts';
 import { UserError } from '../../errors.ts';
@@ -23,7 +24,7 @@ function datasetDetail(db: Db, datasetId: number): DatasetDetail {
   return { ...toSummary(info), labels, splits: { train: info.train, val: info.val }, changes: importChangeCounts(db, datasetId) };
 }
 
-/** Datasets and their items, read from the store. */
+/** Datasets, their items and their degenerate images, read from the store. */
 export const datasetHandlers = {
   listDatasets: (_input, ctx) => listDatasets(ctx.db).map(toSummary),
   getDataset: (input, ctx) => datasetDetail(ctx.db, input.datasetId),
@@ -47,4 +48,5 @@ export const datasetHandlers = {
     ctx.storeWatch.check();
     return { deleted: true as const, ...deleted };
   },
+  quality: (input, ctx) => checkQuality(ctx.db, input.datasetId),
 } satisfies Partial<Handlers>;

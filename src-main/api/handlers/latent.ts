@@ -7,6 +7,7 @@ import { codeOf, loadRunCodes } from '../../latent/codes.ts';
 import { classIndex, decodeImages, itemClasses } from '../../latent/decode.ts';
 import { writeCsvFile } from '../../latent/export.ts';
 import { float32Text } from '../../latent/float-text.ts';
+import { findDuplicates } from '../../latent/duplicates.ts';
 import { interpolateItems } from '../../latent/interpolate.ts';
 import { nearestItems } from '../../latent/neighbors.ts';
 import { rankOutliers } from '../../latent/outliers.ts';
@@ -23,7 +24,7 @@ function compact(values: Float32Array): number[] {
   return Array.from(values, (v) => Number(float32Text(v)));
 }
 
-/** Exploring a trained run: projections, neighbours, decoding, arithmetic, samples, outliers, export. */
+/** Exploring a trained run: projections, neighbours, decoding, arithmetic, samples, outliers, duplicates, export. */
 export const latentHandlers = {
   project: async (input, ctx) => {
     const request = projectionRequest(input);
@@ -95,8 +96,9 @@ export const latentHandlers = {
     const grid = manifoldGrid(model, loadRunCodes(ctx.db, input.runId), input.steps, input.label);
     return { steps: grid.steps, axis: grid.axis, codes: rowsOf(grid.codes, model.latentDim), images: await toDataUrls(grid) };
   },
-  outliers: (input, ctx) => rankOutliers(ctx.db, input.runId, input.top),
+  outliers: (input, ctx) => rankOutliers(ctx.db, input.runId, input),
   runScores: (input, ctx) => runScores(ctx.db, input.runId),
+  duplicates: (input, ctx) => findDuplicates(ctx.db, input),
   neighbourAgreement: (input, ctx) => {
     const datasets = ctx.db.prepare('SELECT count(DISTINCT dataset_id) FROM runs WHERE id IN (?, ?)').pluck().get(input.runId, input.otherRunId) as number;
     if (datasets > 1) throw new UserError(`runs ${input.runId} and ${input.otherRunId} are of different datasets: compare runs of one dataset`, 'invalid_input');

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { ApiInput } from '../../contract/contract.ts';
+import { outlierScoreNames, type ApiInput } from '../../contract/contract.ts';
 import { UserError } from '../../errors.ts';
 import { withApi, printJson } from '../context.ts';
 import { copyItemImages } from '../copy-images.ts';
@@ -9,7 +9,7 @@ import { parseChoice, parseCount, parseList, parseNumber, parseRunId } from '../
 interface Flags {
   out: string;
   kind: string;
-  top: string;
+  score: string;
   projection: string;
   dims?: string;
   seed?: string;
@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .option('--set <name>', 'only the items of this saved set')
     .option('--images <dir>', 'also copy the exported items\' original image files into this folder (their relative paths kept)')
     .option('--raw', 'keep text byte for byte: no quote before cells a spreadsheet would run as formulas')
-    .option('--top <k>', 'outliers: how many of the highest-scoring items', '100')
+    .option('--score <name>', `outliers: the score that ranks every scored item (${outlierScoreNames.join(', ')})`, 'combined')
     .option('--json', 'print {path, rows} as JSON')
     .action(async (runRef: string, flags: Flags, command: Command) => {
       const runId = parseRunId(runRef);
@@ -53,7 +53,7 @@ export function register(program: Command): void {
         projection: projectionOf(flags),
         items: flags.items === undefined ? undefined : parseList(flags.items).map((id) => parseCount(id, '--items')),
         set: flags.set,
-        top: parseCount(flags.top, '--top'),
+        score: parseChoice(flags.score, '--score', outlierScoreNames),
         raw: flags.raw ?? false,
       };
       // The API writes only where its host's Save dialog says: for the command line, that is --out.
