@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Api } from '../api/create-api.ts';
-import type { DecodedImage } from '../contract/contract.ts';
+import type { DatasetSummary, DecodedImage } from '../contract/contract.ts';
 import { UserError } from '../errors.ts';
 
 /** Shared argument parsing and output for the CLI commands. */
@@ -97,4 +97,13 @@ export function printTable(header: string[], rows: (string | number)[][]): void 
     const line = row.map((cell, c) => (c === row.length - 1 && !numeric[c] ? cell : numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c])));
     process.stdout.write(line.join('  ').trimEnd() + '\n');
   }
+}
+
+/** A dataset given by name or id (as the CLI's DATASET arguments take it), from the API's list. */
+export async function findDataset(api: Api, ref: string): Promise<DatasetSummary> {
+  const datasets = await api.invoke('listDatasets', {});
+  const found = datasets.find((d) => d.name === ref) ?? (/^\d+$/.test(ref) ? datasets.find((d) => d.id === Number(ref)) : undefined);
+  if (found) return found;
+  const names = datasets.map((d) => `"${d.name}"`).join(', ');
+  throw new UserError(`No dataset "${ref}" (give its id or name). ${names ? `Datasets: ${names}.` : 'There are no datasets.'}`, 'not_found');
 }

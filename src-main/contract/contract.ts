@@ -11,6 +11,8 @@ const id = z.number().int().positive();
 const itemId = id.describe('item id');
 const runId = id.describe('run id');
 const code = z.array(z.number().finite()).min(1).max(4096);
+/** A near pair differs by at most this much once aligned (RMS difference over the images' contrast): the default threshold. */
+export const DEFAULT_NEAR_DIFFERENCE = 0.25;
 /** Side of the stored square images when an import does not say. */
 export const DEFAULT_IMPORT_SIZE = 64;
 const csvKind = z.enum(['embeddings', 'outliers']);

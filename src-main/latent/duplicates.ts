@@ -1,4 +1,4 @@
-import type { DuplicateGroup, DuplicateReport } from '../contract/contract.ts';
+import { DEFAULT_NEAR_DIFFERENCE, type DuplicateGroup, type DuplicateReport } from '../contract/contract.ts';
 import { PixelCache, pixelCachePath } from '../dataset/pixel-cache.ts';
 import { alignedDifference, comparable, COMPARED_SIDE, FINGERPRINT_LENGTH, luma, shiftInvariantFingerprint } from '../dataset/pixel-features.ts';
 import { getDataset } from '../dataset/queries.ts';
@@ -12,8 +12,6 @@ import { seededRandom } from '../random.ts';
 import { median } from './robust.ts';
 import { UnionFind } from './union-find.ts';
 
-/** A near pair differs by at most this much once aligned (RMS difference over the images' contrast): the default threshold. */
-export const DEFAULT_NEAR_DIFFERENCE = 0.25;
 /**
  * ...and by at most this fraction of the median difference between each of
  * the two and its fingerprint neighbours: a copy is far closer to its original

@@ -28,7 +28,7 @@ test('demo draws a labelled sample with attributes beside the database and impor
   assert.deepEqual([dataset.name, dataset.items, dataset.size], ['demo-faces', 30, 64]);
   const text = runCli(['--db', dbPath, 'datasets']);
   assert.match(text.stdout, /^id +name +images +missing +stored/, 'the table has a header row');
-  assert.match(text.stdout, /\n1 +demo-faces +30 +- +64x64x3 /);
+  assert.match(text.stdout, /\n *1 +demo-faces +30 +- +64x64x3 /);
 });
 
 test('import prints a readable summary with the skipped files and their reasons', async () => {

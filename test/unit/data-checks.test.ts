@@ -156,5 +156,5 @@ test('quality: flat, dark, light, low-information, blurry, upscaled and odd-aspe
   assert.match(table.stdout, /check\s+count\s+what it means/);
   const missing = runCli(['quality', 'nope'], { LATENT_LAB_DB: dbPath });
   assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /No dataset named "nope"/);
+  assert.match(missing.stderr, /No dataset "nope"/);
 });

@@ -230,7 +230,7 @@ test('Export CSV writes only where the native Save dialog answered; the page can
     assert.equal(fs.existsSync(named), false);
     const saved = await bridge.api.exportCsv({ runId });
     assert.ok('result' in saved && saved.result?.path === chosen, JSON.stringify(saved));
-    assert.match(fs.readFileSync(chosen, 'utf8'), /^id,path,label/);
+    assert.match(fs.readFileSync(chosen, 'utf8'), /^# latent-lab run \d+; x,y,z: pca projection .*\nid,path,label/);
     stub.dialogAnswer = { canceled: true };
     assert.deepEqual(await bridge.api.exportCsv({ runId }), { result: null });
   } finally {

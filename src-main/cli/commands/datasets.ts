@@ -1,31 +1,13 @@
 import type { Command } from 'commander';
 import type { DatasetSummary } from '../../contract/contract.ts';
-import { UserError } from '../../errors.ts';
 import { printJson, withApi } from '../context.ts';
+import { findDataset, printTable } from '../support.ts';
 
-function printTable(datasets: DatasetSummary[]): void {
-  const rows = datasets.map((d) => [
-    String(d.id),
-    d.name,
-    d.items.toLocaleString('en'),
-    d.missing ? String(d.missing) : '-',
-    `${d.size}x${d.size}x${d.channels}`,
-    d.fit,
-    d.background,
-    d.attributes.length ? String(d.attributes.length) : '-',
-    d.root,
-  ]);
-  const header = ['id', 'name', 'images', 'missing', 'stored', 'fit', 'background', 'attributes', 'folder'];
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  for (const row of [header, ...rows]) process.stdout.write(row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ') + '\n');
-}
-
-/** A dataset given by id or name, from the API's list. */
-function findDataset(datasets: DatasetSummary[], ref: string): DatasetSummary {
-  const found = datasets.find((d) => d.name === ref) ?? (/^\d+$/.test(ref) ? datasets.find((d) => d.id === Number(ref)) : undefined);
-  if (found) return found;
-  const names = datasets.map((d) => `"${d.name}"`).join(', ');
-  throw new UserError(`No dataset "${ref}" (give its id or name). ${names ? `Datasets: ${names}.` : 'There are no datasets.'}`, 'not_found');
+function printDatasets(datasets: DatasetSummary[]): void {
+  printTable(
+    ['id', 'name', 'images', 'missing', 'stored', 'fit', 'background', 'attributes', 'folder'],
+    datasets.map((d) => [d.id, d.name, d.items, d.missing || '-', `${d.size}x${d.size}x${d.channels}`, d.fit, d.background, d.attributes.length || '-', d.root]),
+  );
 }
 
 /** `latent-lab datasets`: what has been imported; `datasets rm`: delete one. */
@@ -41,7 +23,7 @@ export function register(program: Command): void {
         process.stdout.write('No datasets yet: run latent-lab import <folder>, or latent-lab demo for a sample.\n');
         return;
       }
-      printTable(list);
+      printDatasets(list);
     });
   datasets
     .command('rm')
@@ -51,7 +33,7 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (ref: string, options: { yes?: boolean; json?: boolean }, command: Command) => {
       await withApi(command, async (api) => {
-        const dataset = findDataset(await api.invoke('listDatasets', {}), ref);
+        const dataset = await findDataset(api, ref);
         if (!options.yes) {
           const runs = await api.invoke('listRuns', { datasetId: dataset.id });
           process.stdout.write(

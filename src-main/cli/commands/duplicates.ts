@@ -1,17 +1,17 @@
 import type { Command } from 'commander';
-import { getDataset } from '../../dataset/queries.ts';
-import { DEFAULT_NEAR_DIFFERENCE } from '../../latent/duplicates.ts';
+import { DEFAULT_NEAR_DIFFERENCE } from '../../contract/contract.ts';
 import { UserError } from '../../errors.ts';
-import { printJson, withApi, withDb } from '../context.ts';
-import { parseNumber, parseRunId } from '../support.ts';
+import type { Api } from '../../api/create-api.ts';
+import { printJson, withApi } from '../context.ts';
+import { findDataset, parseNumber, parseRunId } from '../support.ts';
 
 /** A run id (a bare number or run:N) or a dataset (its name, or dataset:ID). */
-async function parseSource(command: Command, ref: string): Promise<{ runId: number } | { datasetId: number }> {
+async function parseSource(api: Api, ref: string): Promise<{ runId: number } | { datasetId: number }> {
   if (/^\d+$/.test(ref)) return { runId: parseRunId(ref) };
   if (ref.startsWith('run:')) return { runId: parseRunId(ref.slice(4)) };
   const name = ref.startsWith('dataset:') ? ref.slice(8) : ref;
   if (!name) throw new UserError('<dataset|run> must name a dataset or give a run id, e.g. demo-faces or 3');
-  return { datasetId: await withDb(command, (db) => getDataset(db, name).id) };
+  return { datasetId: (await findDataset(api, name)).id };
 }
 
 /** `latent-lab duplicates <dataset|run>`: exact and near duplicate groups, and those that leak between train and val. */
@@ -25,8 +25,7 @@ export function register(program: Command): void {
     .action(async (ref: string, flags: { threshold: string; json?: boolean }, command: Command) => {
       const threshold = parseNumber(flags.threshold, '--threshold');
       if (threshold < 0) throw new UserError(`--threshold must be at least 0, got "${flags.threshold}"`);
-      const source = await parseSource(command, ref);
-      const report = await withApi(command, (api) => api.invoke('duplicates', { ...source, threshold }));
+      const report = await withApi(command, async (api) => api.invoke('duplicates', { ...(await parseSource(api, ref)), threshold }));
       if (flags.json) return printJson(report);
       process.stdout.write(
         `${report.groups.length} groups (${report.duplicated} items), ${report.leaky} leaky between train and val; near-duplicate candidates from pixel fingerprints${report.runId === null ? '' : ` and run ${report.runId}'s codes`}, threshold ${report.threshold}\n`,

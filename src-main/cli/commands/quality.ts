@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { getDataset } from '../../dataset/queries.ts';
-import { printJson, withApi, withDb } from '../context.ts';
-import { parseCount } from '../support.ts';
+import { printJson, withApi } from '../context.ts';
+import { findDataset, parseCount } from '../support.ts';
 
 /** `latent-lab quality <dataset>`: degenerate images (flat, dark, light, low information, blurry, upscaled, odd aspect). */
 export function register(program: Command): void {
@@ -13,8 +12,7 @@ export function register(program: Command): void {
     .option('--json', 'print {checks: [{name, description, count, items: [{id, path, value}]}]} as JSON')
     .action(async (ref: string, flags: { top: string; json?: boolean }, command: Command) => {
       const top = parseCount(flags.top, '--top');
-      const datasetId = await withDb(command, (db) => getDataset(db, ref).id);
-      const report = await withApi(command, (api) => api.invoke('quality', { datasetId }));
+      const report = await withApi(command, async (api) => api.invoke('quality', { datasetId: (await findDataset(api, ref)).id }));
       if (flags.json) return printJson(report);
       process.stdout.write(`${report.checked} images checked\n${'check'.padEnd(16)} ${'count'.padStart(6)}  what it means\n`);
       for (const check of report.checks) process.stdout.write(`${check.name.padEnd(16)} ${String(check.count).padStart(6)}  ${check.description}\n`);
