@@ -6,34 +6,13 @@
  */
 import { z } from 'zod';
 import type { EventName, MethodName } from './method-names.ts';
+import { trainOptionsSchema } from './train-config.ts';
 
 const id = z.number().int().positive();
 const itemId = id.describe('item id');
 const runId = id.describe('run id');
 const code = z.array(z.number().finite()).min(1).max(4096);
 const csvKind = z.enum(['embeddings', 'outliers']);
-
-export const trainConfigSchema = z.strictObject({
-  model: z.string().min(1),
-  name: z.string().max(200).optional(),
-  latent: z.number().int().min(1).max(4096).optional(),
-  epochs: z.number().int().min(1).max(100_000).optional(),
-  batch: z.number().int().min(1).max(65_536).optional(),
-  lr: z.number().positive().max(10).optional(),
-  loss: z.enum(['bce', 'mse']).optional(),
-  beta: z.number().min(0).optional(),
-  activation: z.enum(['relu', 'elu', 'tanh', 'sigmoid', 'linear']).optional(),
-  hidden: z.array(z.number().int().positive()).max(16).optional(),
-  filters: z.array(z.number().int().positive()).max(16).optional(),
-  /** gaussian:SIGMA or mask:P */
-  denoise: z.string().regex(/^(gaussian|mask):[0-9.]+$/, 'write denoise as gaussian:SIGMA or mask:P, e.g. gaussian:0.2').optional(),
-  sparse: z.number().min(0).optional(),
-  contractive: z.number().min(0).optional(),
-  pretrain: z.enum(['none', 'layerwise']).optional(),
-  pretrainEpochs: z.number().int().min(1).optional(),
-  seed: z.number().int().min(0).optional(),
-  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).optional(),
-});
 
 /** Input schema of every method; `satisfies` makes a missing or unknown method a compile error. */
 export const inputSchemas = {
@@ -66,9 +45,9 @@ export const inputSchemas = {
   listModels: z.strictObject({}),
   listRuns: z.strictObject({ datasetId: id.optional() }),
   getRun: z.strictObject({ runId }),
-  startTraining: z.strictObject({ datasetId: id, config: trainConfigSchema }),
+  startTraining: z.strictObject({ datasetId: id, config: trainOptionsSchema }),
   stopTraining: z.strictObject({ runId }),
-  resumeTraining: z.strictObject({ runId, epochs: z.number().int().min(1).optional() }),
+  resumeTraining: z.strictObject({ runId, epochs: trainOptionsSchema.shape.epochs, backend: trainOptionsSchema.shape.backend }),
   renameRun: z.strictObject({ runId, name: z.string().trim().min(1, 'a run name cannot be empty').max(200) }),
   deleteRun: z.strictObject({ runId }),
 
@@ -255,6 +234,24 @@ export interface EpochMetrics {
   seconds: number | null;
 }
 
+/** Why a training run ended: its planned epochs, early stopping, the time bound, or a stop request. */
+export type StopReason = 'planned' | 'early-stop' | 'time-limit' | 'user';
+
+/** How a training run ended (runs.outcome), written when training ends. */
+export interface RunOutcome {
+  stopReason: StopReason;
+  /** One line a user reads: why it stopped and which epoch it kept. */
+  message: string;
+  /** The epoch whose weights the run kept (the best validation loss when stopping early). */
+  bestEpoch: number;
+  /** VAEs: mean KL divergence (nats) per latent dimension over the dataset. */
+  klPerDim?: number[];
+  /** VAEs: dimensions whose code mean varies across images (variance > 0.01, Burda et al. 2016). */
+  activeDims?: number;
+  /** A warning to show beside the run (posterior collapse). */
+  warning?: string;
+}
+
 export interface RunSummary {
   id: number;
   datasetId: number;
@@ -266,6 +263,7 @@ export interface RunSummary {
   seconds: number;
   error: string | null;
   config: Record<string, unknown>;
+  outcome: RunOutcome | null;
   last: EpochMetrics | null;
   createdAt: string;
   updatedAt: string;
@@ -437,6 +435,8 @@ export interface ApiEvents {
     etaSeconds: number | null;
   };
   'train.epoch': { runId: number } & EpochMetrics;
+  /** A line the trainer reports: the plan, the time bound, why it stopped, warnings. */
+  'train.log': { runId: number; message: string };
   'run.status': { runId: number; status: RunStatus; error: string | null; backend: string | null; note: string | null };
   'project.progress': { runId: number; method: 'umap'; phase: string; fraction: number };
   /** An application-menu action the renderer should perform (Electron only). */

@@ -44,7 +44,7 @@ export const methodNames = [
 
 export type MethodName = (typeof methodNames)[number];
 
-export const eventNames = ['import.progress', 'import.finished', 'import.failed', 'train.progress', 'train.epoch', 'run.status', 'project.progress', 'menu'] as const;
+export const eventNames = ['import.progress', 'import.finished', 'import.failed', 'train.progress', 'train.epoch', 'train.log', 'run.status', 'project.progress', 'menu'] as const;
 
 export type EventName = (typeof eventNames)[number];
 

@@ -1,14 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImageShape, TrainConfig } from '../config.ts';
 
-/** Seeded glorot initialisers, one seed per layer, so the same --seed gives the same start. */
+/**
+ * Seeded initialisers, one seed per layer, so the same --seed gives the same start: He
+ * (variance 2/fan-in) before a ReLU keeps activations from shrinking layer by layer;
+ * Glorot elsewhere (codes, outputs, other activations).
+ */
 export class Initialisers {
   private next: number;
   constructor(seed: number) {
     this.next = seed * 1000;
   }
-  kernel(): ReturnType<typeof tf.initializers.glorotUniform> {
-    return tf.initializers.glorotUniform({ seed: this.next++ });
+  kernel(activation: Activation = 'linear'): ReturnType<typeof tf.initializers.glorotUniform> {
+    const seed = this.next++;
+    return activation === 'relu' ? tf.initializers.heNormal({ seed }) : tf.initializers.glorotUniform({ seed });
   }
 }
 
@@ -32,7 +37,7 @@ export function labelInput(config: TrainConfig): tf.SymbolicTensor {
 }
 
 export function dense(units: number, activation: Activation, init: Initialisers, name: string): tf.layers.Layer {
-  return tf.layers.dense({ units, activation, kernelInitializer: init.kernel(), name });
+  return tf.layers.dense({ units, activation, kernelInitializer: init.kernel(activation), name });
 }
 
 /** Dense stack: encoder layers `enc_dense_i` pair with decoder layers `dec_dense_i` (mirrors, for layer-wise pretraining). */
@@ -66,39 +71,64 @@ export function concat(parts: tf.SymbolicTensor[], name: string): tf.SymbolicTen
   return tf.layers.concatenate({ name }).apply(parts) as tf.SymbolicTensor;
 }
 
-/** 3x3 stride-2 'same' convolutions from the input, one per filter width. */
+function apply(layer: tf.layers.Layer, x: tf.SymbolicTensor): tf.SymbolicTensor {
+  return layer.apply(x) as tf.SymbolicTensor;
+}
+
+/** Batch norm then the activation: the conv before it needs no bias. */
+function normAct(h: tf.SymbolicTensor, config: TrainConfig, name: string): tf.SymbolicTensor {
+  const normed = apply(tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn` }), h);
+  return apply(tf.layers.activation({ activation: config.activation, name: `${name}_act` }), normed);
+}
+
+interface ConvSpec {
+  filters: number;
+  kernelSize: number;
+  strides: number;
+  name: string;
+}
+
+function conv(h: tf.SymbolicTensor, spec: ConvSpec, config: TrainConfig, init: Initialisers, transpose = false): tf.SymbolicTensor {
+  const make = transpose ? tf.layers.conv2dTranspose : tf.layers.conv2d;
+  const layer = make({ ...spec, padding: 'same', useBias: false, kernelInitializer: init.kernel(config.activation) });
+  return normAct(apply(layer, h), config, spec.name);
+}
+
+/**
+ * One block per filter width: a 4x4 stride-2 convolution (kernel divisible by the stride,
+ * so every output pixel sees the same number of taps), batch norm, activation; the
+ * smallest map gets a second, 3x3 convolution (cheap there, and it mixes the whole face).
+ */
 export function convEncoderTrunk(x: tf.SymbolicTensor, config: TrainConfig, init: Initialisers): tf.SymbolicTensor {
   let h = x;
   config.filters.forEach((filters, i) => {
-    h = tf.layers
-      .conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: config.activation, kernelInitializer: init.kernel(), name: `enc_conv_${i}` })
-      .apply(h) as tf.SymbolicTensor;
+    h = conv(h, { filters, kernelSize: 4, strides: 2, name: `enc_conv_${i}` }, config, init);
   });
+  const deepest = config.filters[config.filters.length - 1];
+  h = conv(h, { filters: deepest, kernelSize: 3, strides: 1, name: 'enc_conv_mix' }, config, init);
   return flatten(h);
 }
 
-/** Dense to the smallest feature map, then transposed convolutions mirroring the encoder back to the image. */
+/**
+ * The encoder mirrored: dense to the smallest map, a 3x3 convolution there, then 4x4
+ * stride-2 transposed convolutions (no checkerboard: the kernel is divisible by the stride)
+ * with batch norm, the last one to the image's channels.
+ */
 export function convDecoder(z: tf.SymbolicTensor, shape: ImageShape, config: TrainConfig, init: Initialisers): tf.SymbolicTensor {
   const layers = config.filters.length;
   const side = shape.size / 2 ** layers;
   const deepest = config.filters[layers - 1];
-  let h = dense(side * side * deepest, config.activation, init, 'dec_dense_map').apply(z) as tf.SymbolicTensor;
-  h = tf.layers.reshape({ targetShape: [side, side, deepest], name: 'to_map' }).apply(h) as tf.SymbolicTensor;
-  for (let i = layers - 1; i >= 0; i--) {
-    const last = i === 0;
-    h = tf.layers
-      .conv2dTranspose({
-        filters: last ? shape.channels : config.filters[i - 1],
-        kernelSize: 3,
-        strides: 2,
-        padding: 'same',
-        activation: last ? outputActivation(config) : config.activation,
-        kernelInitializer: init.kernel(),
-        name: `dec_deconv_${i}`,
-      })
-      .apply(h) as tf.SymbolicTensor;
+  let h = apply(tf.layers.dense({ units: side * side * deepest, useBias: false, kernelInitializer: init.kernel(config.activation), name: 'dec_dense_map' }), z);
+  h = apply(tf.layers.reshape({ targetShape: [side, side, deepest], name: 'to_map' }), h);
+  h = normAct(h, config, 'dec_map');
+  h = conv(h, { filters: deepest, kernelSize: 3, strides: 1, name: 'dec_conv_mix' }, config, init);
+  for (let i = layers - 1; i >= 1; i--) {
+    h = conv(h, { filters: config.filters[i - 1], kernelSize: 4, strides: 2, name: `dec_deconv_${i}` }, config, init, true);
   }
-  return h;
+  const out = tf.layers.conv2dTranspose({
+    filters: shape.channels, kernelSize: 4, strides: 2, padding: 'same', activation: outputActivation(config), kernelInitializer: init.kernel(), name: 'dec_deconv_0',
+  });
+  return apply(out, h);
 }
 
 /** Mean and log-variance heads of a Gaussian encoder (logvar starts near 0: unit variance). */
