@@ -84,7 +84,9 @@ export const inputSchemas = {
     runId,
     itemId,
     attribute: z.string().min(1),
+    /** shift: move by `strength` distances between the class means; place: move to that position on the axis (0 = mean without, 1 = mean with). */
     strength: z.number().min(-10).max(10).default(1),
+    mode: z.enum(['shift', 'place']).default('shift'),
     balanced: z.array(z.string()).max(16).optional(),
   }),
   analogy: z.strictObject({ runId, a: itemId, b: itemId, c: itemId }),
@@ -317,6 +319,8 @@ export interface AttributeVector {
   withCount: number;
   withoutCount: number;
   balancedAgainst: string[];
+  /** z . vector at the mean code without and with the attribute: 0 and 1 on the attribute's axis. */
+  axis: { without: number; with: number };
 }
 
 export interface ImageSet {
@@ -398,7 +402,8 @@ export interface ApiOutputs {
   reconstruct: DecodedImage;
   interpolate: Interpolation;
   attributeVectors: { vectors: AttributeVector[] };
-  applyAttribute: DecodedImage & { auc: number };
+  /** from/to: the image's position on the attribute's axis before and after (0 = mean without, 1 = mean with). */
+  applyAttribute: DecodedImage & { auc: number; from: number; to: number };
   analogy: DecodedImage;
   samples: SampleSet;
   manifold: ManifoldGrid;

@@ -11,6 +11,7 @@ interface Flags {
   item?: string;
   strength: string;
   balanced?: string;
+  place?: boolean;
   out?: string;
   json?: boolean;
 }
@@ -23,7 +24,8 @@ export function register(program: Command): void {
     .argument('<run>', 'run id')
     .option('--attr <name>', 'attribute or label whose vector to apply')
     .option('--item <item>', 'item id or path relative to the dataset folder')
-    .option('--strength <s>', 'how much of the vector to add; a comma list (e.g. -2,-1,0,1,2) gives a strip', '1')
+    .option('--strength <s>', 'in distances between the class means (mean with minus mean without); a comma list (e.g. -2,-1,0,1,2) gives a strip', '1')
+    .option('--place', 'strength is the position to move to on the attribute axis (0 = mean without, 1 = mean with), the same degree for every image and seed')
     .option('--balanced <a,b>', 'balance the vectors against these attributes (bias correction)')
     .option('--out <file.png>', 'PNG to write (with --attr and --item)')
     .option('--json', 'print the vector list as JSON (without --item)')
@@ -47,9 +49,12 @@ export function register(program: Command): void {
         const itemId = resolveRunItem(db, runId, flags.item);
         const { attr, out } = flags;
         return withRunModel(db, runId, async (model) => {
-          const shifted = applyAttribute(db, model, codes, itemId, attr, strengths, balanced);
+          const shifted = applyAttribute(db, model, codes, itemId, attr, strengths, balanced, flags.place ? 'place' : 'shift');
           await writeImages(out, shifted);
-          process.stdout.write(`${shifted.vector.kind} "${shifted.vector.name}": AUC ${shifted.vector.auc.toFixed(3)}, strengths ${strengths.join(', ')}\n`);
+          process.stdout.write(
+            `${shifted.vector.kind} "${shifted.vector.name}": AUC ${shifted.vector.auc.toFixed(3)}; the item sits at ${shifted.from.toFixed(2)} on its axis ` +
+              `(0 = mean without, 1 = mean with); the edits take it to ${shifted.to.map((t) => t.toFixed(2)).join(', ')}\n`,
+          );
         });
       });
     });

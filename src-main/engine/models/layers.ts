@@ -36,6 +36,10 @@ export function labelInput(config: TrainConfig): tf.SymbolicTensor {
   return tf.input({ shape: [config.labels.length], name: 'label' });
 }
 
+function apply(layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor {
+  return layer.apply(x) as tf.SymbolicTensor;
+}
+
 export function dense(units: number, activation: Activation, init: Initialisers, name: string): tf.layers.Layer {
   return tf.layers.dense({ units, activation, kernelInitializer: init.kernel(activation), name });
 }
@@ -63,16 +67,44 @@ export function toImage(flat: tf.SymbolicTensor, shape: ImageShape): tf.Symbolic
   return tf.layers.reshape({ targetShape: [shape.size, shape.size, shape.channels], name: 'to_image' }).apply(flat) as tf.SymbolicTensor;
 }
 
-export function flatten(x: tf.SymbolicTensor): tf.SymbolicTensor {
-  return tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
+export function flatten(x: tf.SymbolicTensor, name = 'flatten'): tf.SymbolicTensor {
+  return tf.layers.flatten({ name }).apply(x) as tf.SymbolicTensor;
+}
+
+/** Layer names of the linear path a PCA fit initialises (see train/fit-pca.ts). */
+export const LINEAR_PATH = { encoder: 'enc_linear', decoder: 'dec_linear' } as const;
+
+/**
+ * Whether a model gets a linear path beside its conv layers: the conv autoencoder with an
+ * MSE loss. The path is PCA (fitted before the first step, then frozen: Adam's steps of
+ * about the learning rate per weight would wreck weights of size 1/sqrt(pixels)) and the
+ * conv layers' last weights start at zero, so training starts from the linear baseline
+ * and learns what it misses.
+ */
+export function hasLinearPath(config: TrainConfig): boolean {
+  return !process.env.LL_NO_LINEAR && config.model === 'conv-ae' && config.loss === 'mse' && config.activation !== 'linear';
+}
+
+function frozenDense(units: number, init: Initialisers, name: string): tf.layers.Layer {
+  return tf.layers.dense({ units, kernelInitializer: init.kernel(), trainable: false, name });
+}
+
+/** The code: a linear projection of the pixels plus a zero-initialised dense layer on the conv features. */
+export function linearPlusConvCode(image: tf.SymbolicTensor, features: tf.SymbolicTensor, config: TrainConfig, init: Initialisers): tf.SymbolicTensor {
+  const linear = apply(frozenDense(config.latent, init, LINEAR_PATH.encoder), flatten(image, 'flatten_pixels'));
+  const learned = apply(tf.layers.dense({ units: config.latent, kernelInitializer: 'zeros', name: 'code' }), features);
+  return apply(tf.layers.add({ name: 'code_sum' }), [linear, learned] as unknown as tf.SymbolicTensor);
+}
+
+/** The image: a linear map of the code plus the conv decoder's output, whose last layer starts at zero. */
+export function linearPlusConvImage(code: tf.SymbolicTensor, shape: ImageShape, config: TrainConfig, init: Initialisers): tf.SymbolicTensor {
+  const linear = toImage(apply(frozenDense(pixelCount(shape), init, LINEAR_PATH.decoder), code), shape);
+  const learned = convDecoder(code, shape, config, init, true);
+  return apply(tf.layers.add({ name: 'image_sum' }), [linear, learned] as unknown as tf.SymbolicTensor);
 }
 
 export function concat(parts: tf.SymbolicTensor[], name: string): tf.SymbolicTensor {
   return tf.layers.concatenate({ name }).apply(parts) as tf.SymbolicTensor;
-}
-
-function apply(layer: tf.layers.Layer, x: tf.SymbolicTensor): tf.SymbolicTensor {
-  return layer.apply(x) as tf.SymbolicTensor;
 }
 
 /** Batch norm then the activation: the conv before it needs no bias. */
@@ -106,7 +138,7 @@ export function convEncoderTrunk(x: tf.SymbolicTensor, config: TrainConfig, init
   });
   const deepest = config.filters[config.filters.length - 1];
   h = conv(h, { filters: deepest, kernelSize: 3, strides: 1, name: 'enc_conv_mix' }, config, init);
-  return flatten(h);
+  return flatten(h, 'flatten_features');
 }
 
 /**
@@ -114,7 +146,7 @@ export function convEncoderTrunk(x: tf.SymbolicTensor, config: TrainConfig, init
  * stride-2 transposed convolutions (no checkerboard: the kernel is divisible by the stride)
  * with batch norm, the last one to the image's channels.
  */
-export function convDecoder(z: tf.SymbolicTensor, shape: ImageShape, config: TrainConfig, init: Initialisers): tf.SymbolicTensor {
+export function convDecoder(z: tf.SymbolicTensor, shape: ImageShape, config: TrainConfig, init: Initialisers, residual = false): tf.SymbolicTensor {
   const layers = config.filters.length;
   const side = shape.size / 2 ** layers;
   const deepest = config.filters[layers - 1];
@@ -125,8 +157,11 @@ export function convDecoder(z: tf.SymbolicTensor, shape: ImageShape, config: Tra
   for (let i = layers - 1; i >= 1; i--) {
     h = conv(h, { filters: config.filters[i - 1], kernelSize: 4, strides: 2, name: `dec_deconv_${i}` }, config, init, true);
   }
+  // As a residual beside the linear path the output is linear and starts at zero.
   const out = tf.layers.conv2dTranspose({
-    filters: shape.channels, kernelSize: 4, strides: 2, padding: 'same', activation: outputActivation(config), kernelInitializer: init.kernel(), name: 'dec_deconv_0',
+    filters: shape.channels, kernelSize: 4, strides: 2, padding: 'same', name: 'dec_deconv_0',
+    activation: residual ? 'linear' : outputActivation(config),
+    kernelInitializer: residual ? 'zeros' : init.kernel(),
   });
   return apply(out, h);
 }
