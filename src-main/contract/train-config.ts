@@ -70,9 +70,9 @@ export const trainOptionsSchema = z.strictObject({
   maxMinutes: option(number().gt(0, { error: 'expected minutes above 0' }).max(10_000), 'upper bound on training time; the schedule is fitted to it after the first epoch', {
     kind: 'number', auto: '8 minutes when --epochs is not given, else none', basic: true,
   }),
-  batch: option(int(1, 65_536), 'batch size', { kind: 'int', auto: '64 under 20,000 images, else 128', models: TRAINED_MODELS, basic: true }),
+  batch: option(int(1, 65_536), 'batch size', { kind: 'int', auto: '64 under 20,000 images, else 128', basic: true }),
   lr: option(number().gt(0, { error: 'expected a rate above 0' }).max(10), 'peak Adam learning rate (linear warm-up, cosine decay)', {
-    kind: 'number', auto: '0.002 for conv models, 0.001 otherwise', models: TRAINED_MODELS,
+    kind: 'number', auto: '0.002 for conv models, 0.001 otherwise',
   }),
   loss: option(z.enum(['bce', 'mse', 'gaussian']), 'reconstruction loss: bce, mse, or gaussian (VAEs: Gaussian decoder with calibrated variance, sigma-VAE)', {
     kind: 'choice', auto: 'mse for autoencoders; gaussian for VAEs on colour images, bce on grey ones',

@@ -82,7 +82,7 @@ export const LINEAR_PATH = { encoder: 'enc_linear', decoder: 'dec_linear' } as c
  * and learns what it misses.
  */
 export function hasLinearPath(config: TrainConfig): boolean {
-  return !process.env.LL_NO_LINEAR && config.model === 'conv-ae' && config.loss === 'mse' && config.activation !== 'linear';
+  return config.model === 'conv-ae' && config.loss === 'mse' && config.activation !== 'linear';
 }
 
 function frozenDense(units: number, init: Initialisers, name: string): tf.layers.Layer {
