@@ -81,7 +81,7 @@ export const trainOptionsSchema = z.strictObject({
   backend: option(z.enum(['auto', 'tensorflow', 'wasm', 'cpu']), 'compute backend', { kind: 'choice', fixed: 'auto' }),
   hidden: option(widths, 'dense widths from the input to the code', { kind: 'widths', auto: 'scaled to the pixel count', models: DENSE_HIDDEN_MODELS, example: 'e.g. 512,128' }),
   filters: option(widths, 'conv widths from the input, one stride-2 block (two 3x3 convs, batch norm) per width', {
-    kind: 'widths', auto: 'grows with the image size: 32,64 at 28 px, 32,64,128 at 64 px', models: CONV_MODELS, example: 'e.g. 32,64,128',
+    kind: 'widths', auto: 'grows with the image size: 16,32 at 28 px, 16,32,64 at 64 px', models: CONV_MODELS, example: 'e.g. 32,64,128',
   }),
   activation: option(z.enum(['relu', 'elu', 'tanh', 'sigmoid', 'linear']), 'hidden activation (linear: a fully linear network)', { kind: 'choice', fixed: 'relu', models: TRAINED_MODELS }),
   beta: option(number().min(0, { error: 'expected 0 or more' }).max(1000), 'weight of the KL term (beta-VAE), reached after the KL warm-up', { kind: 'number', fixed: 1, models: VARIATIONAL_MODELS }),

@@ -25,9 +25,13 @@ export function defaultHidden(model: ModelName, pixels: number, latent: number):
   return [first, Math.max(2 * latent, first / 4)];
 }
 
-/** One stride-2 block per width while the size halves evenly, growing with the image: 32,64 at 28 px, 32,64,128 at 64 px. */
+/**
+ * One stride-2 block per width while the size halves evenly: deeper and wider with the
+ * image (16,32 at 28 px, 16,32,64 at 64 px), narrow at the top because the wasm backend's
+ * convolutions cost what they cost and small datasets need many steps more than width.
+ */
 export function defaultFilters(size: number): number[] {
-  const widths = size <= 16 ? [16, 32] : size <= 32 ? [32, 64] : size <= 64 ? [32, 64, 128] : [32, 64, 128, 256];
+  const widths = size <= 32 ? [16, 32] : size <= 64 ? [16, 32, 64] : [16, 32, 64, 128];
   while (widths.length > 1 && size % 2 ** widths.length !== 0) widths.pop();
   return widths;
 }

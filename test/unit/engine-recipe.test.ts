@@ -15,14 +15,14 @@ import { tempDir } from '../helpers/tmp.ts';
 test('with no model, the recipe is chosen from the images and recorded with its reason; every flag overrides it', () => {
   const faces = resolveConfig({}, { size: 64, channels: 3, count: 1800 });
   assert.equal(faces.model, 'conv-ae');
-  assert.deepEqual(faces.filters, [32, 64, 128]);
+  assert.deepEqual(faces.filters, [16, 32, 64]);
   assert.equal(faces.latent, 16);
   assert.match(faces.recipe!, /conv-ae .*64x64x3 .*latent 16 for 1,800 training images/);
   assert.equal(faces.earlyStop, true);
   assert.equal(faces.maxMinutes, 8);
   assert.equal(faces.epochs, Math.ceil(4000 / Math.ceil(1800 / 64)), 'small data: enough epochs for 4,000 steps');
   const fashion = resolveConfig({}, { size: 28, channels: 1, count: 60_000 });
-  assert.deepEqual([fashion.model, fashion.filters, fashion.latent, fashion.batch], ['conv-ae', [32, 64], 32, 128]);
+  assert.deepEqual([fashion.model, fashion.filters, fashion.latent, fashion.batch], ['conv-ae', [16, 32], 32, 128]);
   assert.equal(resolveConfig({}, { size: 8, channels: 1, count: 500 }).model, 'deep-ae', 'too small to halve twice');
   const chosen = resolveConfig({ model: 'vae', latent: 4, epochs: 3 }, { size: 64, channels: 3, count: 1800 });
   assert.deepEqual([chosen.model, chosen.latent, chosen.epochs, chosen.earlyStop, chosen.maxMinutes, chosen.recipe], ['vae', 4, 3, false, null, null]);
