@@ -74,13 +74,13 @@ export const trainOptionsSchema = z.strictObject({
   lr: option(number().gt(0, { error: 'expected a rate above 0' }).max(10), 'peak Adam learning rate (linear warm-up, cosine decay)', {
     kind: 'number', auto: '0.002 for conv models, 0.001 otherwise',
   }),
-  loss: option(z.enum(['bce', 'mse', 'gaussian']), 'reconstruction loss: bce, mse, or gaussian (VAEs: Gaussian decoder with calibrated variance, sigma-VAE)', {
+  loss: option(z.enum(['bce', 'mse', 'gaussian']), 'reconstruction loss; gaussian: a Gaussian decoder with calibrated variance (sigma-VAE), for VAEs', {
     kind: 'choice', auto: 'mse for autoencoders; gaussian for VAEs on colour images, bce on grey ones',
   }),
   seed: option(int(0, 2 ** 31 - 1), 'seed for initial weights, shuffling and noise', { kind: 'int', fixed: 1 }),
   backend: option(z.enum(['auto', 'tensorflow', 'wasm', 'cpu']), 'compute backend', { kind: 'choice', fixed: 'auto' }),
   hidden: option(widths, 'dense widths from the input to the code', { kind: 'widths', auto: 'scaled to the pixel count', models: DENSE_HIDDEN_MODELS, example: 'e.g. 512,128' }),
-  filters: option(widths, 'conv widths from the input, one stride-2 block (two 3x3 convs, batch norm) per width', {
+  filters: option(widths, 'conv widths from the input: a 4x4 stride-2 conv with batch norm per width, a 3x3 conv on the smallest map', {
     kind: 'widths', auto: 'grows with the image size: 16,32 at 28 px, 16,32,64 at 64 px', models: CONV_MODELS, example: 'e.g. 32,64,128',
   }),
   activation: option(z.enum(['relu', 'elu', 'tanh', 'sigmoid', 'linear']), 'hidden activation (linear: a fully linear network)', { kind: 'choice', fixed: 'relu', models: TRAINED_MODELS }),
