@@ -145,6 +145,7 @@ async function fitByGradient(s: Session, optimizer: tf.AdamOptimizer, d: Splits)
   let best: WeightsSnapshot | null = null;
   let bestLoss = Infinity;
   let spent = d.secondsBefore;
+  let sessionSeconds = 0;
   let epoch = d.resumeFrom;
   let reason: RunOutcome['stopReason'] = 'planned';
   try {
@@ -171,7 +172,8 @@ async function fitByGradient(s: Session, optimizer: tf.AdamOptimizer, d: Splits)
         samplesPerSecond: samples / trainSeconds,
         seconds,
       };
-      if (epoch === d.resumeFrom + 1 && Number.isFinite(budget)) fitPlanToBudget(s, epoch, seconds, budget - spent);
+      sessionSeconds += seconds;
+      if (Number.isFinite(budget)) fitPlanToBudget(s, epoch, sessionSeconds / (epoch - d.resumeFrom), budget - spent);
       await saveEpoch(s, optimizer, metrics, epoch, seconds);
       hooks.emit({ type: 'epoch', epochs: s.plannedEpochs, ...metrics });
       const watched = metrics.valLoss ?? metrics.trainLoss;
@@ -207,13 +209,16 @@ async function fitByGradient(s: Session, optimizer: tf.AdamOptimizer, d: Splits)
   }
 }
 
-/** After the first epoch, lays the schedule over the epochs that fit in the time left (stored, so a resume keeps it). */
+/**
+ * After each epoch, lays the schedule over the epochs that fit in the time left at the mean
+ * epoch time so far (never more than planned); stored, so a resume keeps it.
+ */
 function fitPlanToBudget(s: Session, epoch: number, epochSeconds: number, secondsLeft: number): void {
-  const fit = epoch + Math.floor(secondsLeft / epochSeconds);
-  if (fit >= s.plannedEpochs) return;
-  s.plannedEpochs = Math.max(epoch, fit);
-  updateRunConfig(s.db, s.runId, { ...s.config, epochs: s.plannedEpochs });
-  s.hooks.emit({ type: 'log', message: `time bound ${s.config.maxMinutes} min: ${s.plannedEpochs} of the ${s.config.epochs} planned epochs fit (${epochSeconds.toFixed(1)} s per epoch); the schedule now spans them` });
+  const fit = Math.min(s.config.epochs, Math.max(epoch, epoch + Math.floor(secondsLeft / epochSeconds)));
+  if (fit === s.plannedEpochs) return;
+  s.plannedEpochs = fit;
+  updateRunConfig(s.db, s.runId, { ...s.config, epochs: fit });
+  s.hooks.emit({ type: 'log', message: `time bound ${s.config.maxMinutes} min: the schedule now spans ${fit} epochs (${epochSeconds.toFixed(1)} s per epoch so far)` });
 }
 
 /**
