@@ -56,7 +56,7 @@ function progressView(runId: () => number | null): { onEvent(event: ApiEvent): v
         } else bar.update(data.batch, payload);
       } else if (type === 'train.epoch') {
         line(
-          `epoch ${data.epoch}/${epochs || '?'}  train ${fmt(data.trainLoss)}  val ${fmt(data.valLoss)}  val mse ${fmt(data.valMse)}` +
+          `epoch ${data.epoch}${epochs ? `/${epochs}` : ''}  train ${fmt(data.trainLoss)}  val ${fmt(data.valLoss)}  val mse ${fmt(data.valMse)}` +
             `${data.valKl === null ? '' : `  val kl ${fmt(data.valKl)}`}  ${Math.round(data.samplesPerSecond ?? 0)} img/s`,
         );
       } else if (type === 'train.log') line(data.message);
