@@ -1,154 +1,215 @@
 /**
- * Reconstruction quality and code usefulness on Fashion-MNIST (Debian's dataset-fashion-mnist):
- * every model at the same latent size, trained by the engine's own trainer on the 60,000
- * training images, scored on the 10,000 test images (the validation split here):
- * per-pixel validation MSE, and 5-nearest-neighbour label accuracy in code space
- * (test codes classified by their 5 nearest training codes). Printed side by side with
- * the references measured on this machine.
+ * What the default training learns, per dataset, next to PCA at the same latent size and a
+ * PyTorch peer of the same network (bench/torch_quality.py): validation MSE, 5-nearest-
+ * neighbour label accuracy in code space (validation codes voted by their 5 nearest training
+ * codes), active latent dimensions for VAEs, and wall time of the whole `latent-lab train`
+ * command. Every run goes through the real CLI, exactly as a user types it.
  *
- *   node --import tsx bench/quality.ts [--epochs 5] [--limit 60000] [--test-limit 10000]
- *                                      [--models pca,ae,conv-ae,deep-ae,vae] [--latent 32] [--filters 16,32]
- *                                      [--loss bce|mse] [--lr 0.001] [--backend auto]
+ *   node --import tsx bench/quality.ts [--datasets faces,fashion-10k,icons,fashion-60k]
+ *                                      [--torch-threads 2] [--no-torch]
  *
- * Conv models use --filters 16,32 by default: the shape of the PyTorch reference.
+ * Datasets: the demo faces (2,000 drawn 64x64 RGB, `latent-lab demo`), Fashion-MNIST 10,000
+ * (1,000 per class, 10% held out) and 60,000 (test set as validation; conv-ae 32-D with a
+ * 20-minute bound), and the Adwaita icon theme at 32 px (PNG with transparency, 8 to 512 px,
+ * labelled by category: actions, apps, devices, ...).
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import { fashionMnistDir, readIdxImages, readIdxLabels } from '../src-main/dataset/idx.ts';
 import { PixelCache, pixelCachePath } from '../src-main/dataset/pixel-cache.ts';
+import { BatchReader, loadItems, openPixels } from '../src-main/engine/train/data-source.ts';
 import { cacheDirFor } from '../src-main/paths.ts';
-import { openStore, type Db } from '../src-main/store/open.ts';
-import { resolveConfig, type TrainOptions } from '../src-main/engine/config.ts';
-import { createRun } from '../src-main/engine/runs.ts';
-import { trainRun } from '../src-main/engine/train/train-run.ts';
-
-const REFERENCE = [
-  { model: 'PCA-32 (reference)', mse: 0.0151, knn: 0.852 },
-  { model: 'PyTorch conv AE 32-D, 5 epochs (reference)', mse: 0.0092, knn: 0.867 },
-];
+import { openStore } from '../src-main/store/open.ts';
+import { knnAccuracy } from './knn-codes.ts';
 
 const { values } = parseArgs({
   options: {
-    epochs: { type: 'string', default: '5' },
-    limit: { type: 'string', default: '60000' },
-    'test-limit': { type: 'string', default: '10000' },
-    models: { type: 'string', default: 'pca,ae,conv-ae,deep-ae,vae' },
-    filters: { type: 'string', default: '16,32' },
-    loss: { type: 'string' },
-    lr: { type: 'string' },
-    latent: { type: 'string', default: '32' },
-    backend: { type: 'string', default: 'auto' },
+    datasets: { type: 'string', default: 'faces,fashion-10k,icons,fashion-60k' },
+    'torch-threads': { type: 'string', default: '2' },
+    'no-torch': { type: 'boolean', default: false },
   },
 });
-const limit = Number(values.limit);
-const testLimit = Number(values['test-limit']);
 
-/** A database holding Fashion-MNIST as an imported dataset would: train split = training set, val = test set. */
-function importFashionMnist(dbPath: string): { db: Db; datasetId: number; trainLabels: Uint8Array; testLabels: Uint8Array } {
-  const file = (name: string) => path.join(fashionMnistDir, name);
-  const train = readIdxImages(file('train-images-idx3-ubyte.gz'));
-  const test = readIdxImages(file('t10k-images-idx3-ubyte.gz'));
-  const trainLabels = readIdxLabels(file('train-labels-idx1-ubyte.gz')).slice(0, limit);
-  const testLabels = readIdxLabels(file('t10k-labels-idx1-ubyte.gz')).slice(0, testLimit);
-  const db = openStore(dbPath);
-  const datasetId = Number(
-    db.prepare("INSERT INTO datasets (name, root, size, channels, fit) VALUES ('fashion-mnist', ?, 28, 1, 'cover')").run(fashionMnistDir).lastInsertRowid,
-  );
-  const cache = PixelCache.open(pixelCachePath(cacheDirFor(dbPath), datasetId), { size: 28, channels: 1 });
-  const insert = db.prepare(
-    "INSERT INTO items (dataset_id, path, label, split, hash, width, height, cache_index) VALUES (?, ?, ?, ?, '-', 28, 28, ?)",
-  );
-  db.transaction(() => {
-    let index = 0;
-    for (const [split, images, labels] of [['train', train, trainLabels], ['val', test, testLabels]] as const) {
-      for (let i = 0; i < labels.length; i++, index++) {
-        cache.write(index, images.data.subarray(i * 784, (i + 1) * 784));
-        insert.run(datasetId, `${split}/${i}`, String(labels[i]), split, index);
+const CLI = path.join(import.meta.dirname, '..', 'bin', 'latent-lab.js');
+
+interface Dataset {
+  /** Writes the dataset into the database; returns its name. */
+  prepare(dbPath: string, dir: string): string;
+  /** Flags of the measured run beyond `train DS` (the done-when commands). */
+  flags: string[];
+}
+
+function cli(dbPath: string, args: string[]): string {
+  return execFileSync(process.execPath, [CLI, '--db', dbPath, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+}
+
+/** Fashion-MNIST written into a database as an import would: `train` images with every 10th held out, or the test set as validation. */
+function fashion(perClass: number | null): Dataset['prepare'] {
+  return (dbPath) => {
+    const file = (name: string) => path.join(fashionMnistDir, name);
+    const train = readIdxImages(file('train-images-idx3-ubyte.gz'));
+    const trainLabels = readIdxLabels(file('train-labels-idx1-ubyte.gz'));
+    const picked: { pixels: Uint8Array; label: number; split: 'train' | 'val' }[] = [];
+    const taken = new Array<number>(10).fill(0);
+    for (let i = 0; i < trainLabels.length; i++) {
+      const label = trainLabels[i];
+      if (perClass !== null && taken[label] >= perClass) continue;
+      const split = perClass !== null && taken[label] % 10 === 9 ? 'val' : 'train';
+      taken[label]++;
+      picked.push({ pixels: train.data.subarray(i * 784, (i + 1) * 784), label, split });
+    }
+    if (perClass === null) {
+      const test = readIdxImages(file('t10k-images-idx3-ubyte.gz'));
+      readIdxLabels(file('t10k-labels-idx1-ubyte.gz')).forEach((label, i) => picked.push({ pixels: test.data.subarray(i * 784, (i + 1) * 784), label, split: 'val' }));
+    }
+    const name = perClass === null ? 'fashion-60k' : `fashion-${(perClass * 10) / 1000}k`;
+    const db = openStore(dbPath);
+    const datasetId = Number(db.prepare("INSERT INTO datasets (name, root, size, channels, fit) VALUES (?, ?, 28, 1, 'cover')").run(name, fashionMnistDir).lastInsertRowid);
+    const cache = PixelCache.open(pixelCachePath(cacheDirFor(dbPath), datasetId), { size: 28, channels: 1 });
+    const insert = db.prepare("INSERT INTO items (dataset_id, path, label, split, hash, width, height, cache_index) VALUES (?, ?, ?, ?, '-', 28, 28, ?)");
+    db.transaction(() => {
+      picked.forEach((p, index) => {
+        cache.write(index, p.pixels);
+        insert.run(datasetId, `${p.split}/${index}`, String(p.label), p.split, index);
+      });
+    })();
+    cache.close();
+    db.close();
+    return name;
+  };
+}
+
+/** Every PNG of the Adwaita theme, at all its sizes, in one folder per category (the labels). */
+function icons(dbPath: string, dir: string): string {
+  const root = '/usr/share/icons/Adwaita';
+  const folder = path.join(dir, 'adwaita');
+  for (const size of fs.readdirSync(root)) {
+    const sizeDir = path.join(root, size);
+    if (!fs.statSync(sizeDir).isDirectory()) continue;
+    for (const category of fs.readdirSync(sizeDir)) {
+      const from = path.join(sizeDir, category);
+      if (!fs.statSync(from).isDirectory()) continue;
+      for (const file of fs.readdirSync(from).filter((f) => f.endsWith('.png'))) {
+        fs.mkdirSync(path.join(folder, category), { recursive: true });
+        fs.copyFileSync(path.join(from, file), path.join(folder, category, `${size}-${file}`));
       }
     }
-  })();
+  }
+  cli(dbPath, ['import', folder, '--size', '32', '--name', 'adwaita']);
+  return 'adwaita';
+}
+
+const DATASETS: Record<string, Dataset> = {
+  faces: { prepare: (dbPath) => (cli(dbPath, ['demo']), 'demo-faces'), flags: ['--latent', '16'] },
+  'fashion-10k': { prepare: fashion(1000), flags: ['--latent', '16'] },
+  icons: { prepare: icons, flags: [] },
+  'fashion-60k': { prepare: fashion(null), flags: ['--model', 'conv-ae', '--latent', '32', '--max-minutes', '20'] },
+};
+
+interface Summary {
+  run: number;
+  model: string;
+  latent: number;
+  backend: string;
+  epochs: number;
+  stopReason: string | null;
+  valMse: number;
+  activeDims?: number;
+  config: { filters: number[]; batch: number; lr: number };
+}
+
+interface Row {
+  what: string;
+  epochs: string;
+  seconds: number;
+  mse: number;
+  knn: number;
+  active: string;
+}
+
+function train(dbPath: string, args: string[]): { summary: Summary; seconds: number } {
+  const started = performance.now();
+  const summary = JSON.parse(cli(dbPath, ['train', ...args, '--json']).trim().split('\n').at(-1)!) as Summary;
+  return { summary, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The dataset's pixels and labels as files the PyTorch peer reads. */
+function exportSplits(dbPath: string, name: string, dir: string): void {
+  const db = openStore(dbPath);
+  const dataset = db.prepare('SELECT id, size, channels FROM datasets WHERE name = ?').get(name) as { id: number; size: number; channels: 1 | 3 };
+  const shape = { size: dataset.size, channels: dataset.channels };
+  const all = loadItems(db, dataset.id, 'all', []);
+  const cache = openPixels(dbPath, dataset.id, shape, all);
+  for (const split of ['train', 'val'] as const) {
+    const items = loadItems(db, dataset.id, split, []);
+    const reader = new BatchReader(cache, items);
+    fs.writeFileSync(path.join(dir, `${split}.f32`), reader.read(Int32Array.from({ length: reader.length }, (_, i) => i)));
+    const labels = db.prepare(`SELECT label FROM items WHERE dataset_id = ? AND status = 'ok' AND split = ? ORDER BY id`).pluck().all(dataset.id, split) as (string | null)[];
+    fs.writeFileSync(path.join(dir, `${split}.labels`), labels.map((l) => l ?? '').join('\n'));
+  }
   cache.close();
-  return { db, datasetId, trainLabels, testLabels };
-}
-
-function codes(db: Db, runId: number, split: 'train' | 'val', dim: number): Float32Array {
-  const rows = db
-    .prepare('SELECT e.code FROM embeddings e JOIN items i ON i.id = e.item_id WHERE e.run_id = ? AND i.split = ? ORDER BY i.id')
-    .all(runId, split) as { code: Buffer }[];
-  const out = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => out.set(new Float32Array(r.code.buffer.slice(r.code.byteOffset, r.code.byteOffset + r.code.byteLength)), i * dim));
-  return out;
-}
-
-/** Accuracy of majority vote among the k nearest training codes (Euclidean), in chunks of test codes. */
-function knnAccuracy(train: Float32Array, trainLabels: Uint8Array, test: Float32Array, testLabels: Uint8Array, dim: number, k = 5): number {
-  const trainT = tf.tensor2d(train, [trainLabels.length, dim]);
-  const trainNorms = trainT.square().sum(1);
-  let right = 0;
-  const chunk = 500;
-  for (let start = 0; start < testLabels.length; start += chunk) {
-    const n = Math.min(chunk, testLabels.length - start);
-    const indices = tf.tidy(() => {
-      const q = tf.tensor2d(test.subarray(start * dim, (start + n) * dim), [n, dim]);
-      // -|q - t|^2 up to a per-row constant: 2 q.t - |t|^2
-      const score = q.matMul(trainT, false, true).mul(2).sub(trainNorms);
-      return tf.topk(score, k).indices;
-    });
-    const nearest = indices.dataSync();
-    indices.dispose();
-    for (let i = 0; i < n; i++) {
-      const votes = new Array<number>(10).fill(0);
-      for (let j = 0; j < k; j++) votes[trainLabels[nearest[i * k + j]]]++;
-      if (votes.indexOf(Math.max(...votes)) === testLabels[start + i]) right++;
-    }
-  }
-  trainT.dispose();
-  trainNorms.dispose();
-  return right / testLabels.length;
-}
-
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-lab-quality-'));
-try {
-  const { db, datasetId, trainLabels, testLabels } = importFashionMnist(path.join(dir, 'bench.db'));
-  const latent = Number(values.latent);
-  console.log(`Fashion-MNIST: ${trainLabels.length} train / ${testLabels.length} test images, latent ${latent}, ${values.epochs} epoch(s) for the autoencoders`);
-  const rows: { model: string; backend: string; epochs: number | string; seconds: number; mse: number; knn: number }[] = [];
-  for (const model of values.models.split(',')) {
-    const options: TrainOptions = {
-      model,
-      latent,
-      backend: values.backend,
-      ...(model === 'pca' ? {} : { epochs: values.epochs, loss: values.loss, lr: values.lr }),
-      ...(model.startsWith('conv-') ? { filters: values.filters } : {}),
-    };
-    const config = resolveConfig(options, { size: 28, channels: 1 });
-    const runId = createRun(db, datasetId, config, process.pid);
-    const started = performance.now();
-    const summary = await trainRun(db, path.join(dir, 'bench.db'), runId, {
-      emit: (e) => {
-        if (e.type === 'epoch') process.stderr.write(`  ${model} epoch ${e.epoch}/${e.epochs}: train ${e.trainLoss.toPrecision(4)} val mse ${e.valMse?.toPrecision(4)} (${Math.round(e.samplesPerSecond)} img/s)\n`);
-      },
-      shouldStop: () => false,
-    });
-    const seconds = (performance.now() - started) / 1000;
-    const knn = knnAccuracy(codes(db, runId, 'train', latent), trainLabels, codes(db, runId, 'val', latent), testLabels, latent);
-    process.stderr.write(`  ${model}: val mse ${summary.valMse?.toFixed(4)}, 5-NN ${knn.toFixed(3)}, ${seconds.toFixed(0)} s\n`);
-    rows.push({ model: `${model}-${latent}`, backend: summary.backend ?? '?', epochs: model === 'pca' ? 'closed form' : summary.epochs, seconds, mse: summary.valMse!, knn });
-  }
   db.close();
+}
 
-  const pca = rows.find((r) => r.model.startsWith('pca-'));
-  console.log('\nmodel                                        backend  epochs        seconds   val MSE   5-NN acc   MSE / PCA');
-  for (const r of rows) {
-    console.log(
-      `${r.model.padEnd(44)} ${r.backend.padEnd(8)} ${String(r.epochs).padEnd(12)} ${r.seconds.toFixed(1).padStart(8)}   ${r.mse.toFixed(4)}    ${r.knn.toFixed(3)}      ${pca ? (r.mse / pca.mse).toFixed(2) : '-'}`,
-    );
+function torchPeer(dbPath: string, name: string, dir: string, s: Summary, shape: { size: number; channels: number }): Row | string {
+  if (s.model !== 'conv-ae') return `no PyTorch peer for ${s.model}`;
+  exportSplits(dbPath, name, dir);
+  const threads = values['torch-threads'];
+  const args = ['--size', shape.size, '--channels', shape.channels, '--latent', s.latent, '--filters', s.config.filters.join(','), '--epochs', s.epochs, '--batch', s.config.batch, '--lr', s.config.lr, '--threads', threads];
+  const run = spawnSync('/usr/bin/python3', ['bench/torch_quality.py', dir, ...args.map(String)], { encoding: 'utf8' });
+  if (run.status !== 0) return `torch_quality.py failed: ${run.stderr.trim().split('\n').at(-1)}`;
+  const r = JSON.parse(run.stdout.trim()) as { val_mse: number; knn5: number; seconds: number };
+  return { what: `PyTorch peer (${threads} threads, same net and epochs)`, epochs: String(s.epochs), seconds: r.seconds, mse: r.val_mse, knn: r.knn5, active: '-' };
+}
+
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+console.log(`${os.cpus().length} cores; load average at start ${load()} (other processes share this machine)`);
+for (const key of values.datasets.split(',')) {
+  const dataset = DATASETS[key];
+  if (!dataset) throw new Error(`unknown dataset ${key}; choose from ${Object.keys(DATASETS).join(', ')}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `latent-lab-quality-${key}-`));
+  try {
+    const dbPath = path.join(dir, 'bench.db');
+    const name = dataset.prepare(dbPath, dir);
+    const db = openStore(dbPath);
+    const shape = db.prepare('SELECT size, channels FROM datasets WHERE name = ?').get(name) as { size: number; channels: number };
+    db.close();
+    const recipe = train(dbPath, [name, ...dataset.flags]);
+    const s = recipe.summary;
+    const pca = train(dbPath, [name, '--model', 'pca', '--latent', String(s.latent)]);
+    const knnOf = (runId: number) => {
+      const handle = openStore(dbPath);
+      try {
+        return knnAccuracy(handle, runId);
+      } finally {
+        handle.close();
+      }
+    };
+    const rows: Row[] = [
+      { what: `PCA-${s.latent}`, epochs: 'closed form', seconds: pca.seconds, mse: pca.summary.valMse, knn: knnOf(pca.summary.run), active: '-' },
+      {
+        what: `latent-lab train ${[name, ...dataset.flags].join(' ')} (${s.model}, ${s.backend})`,
+        epochs: `${s.epochs} (${s.stopReason})`,
+        seconds: recipe.seconds,
+        mse: s.valMse,
+        knn: knnOf(s.run),
+        active: s.activeDims === undefined ? '-' : `${s.activeDims}/${s.latent}`,
+      },
+    ];
+    if (!values['no-torch']) {
+      const peer = torchPeer(dbPath, name, dir, s, shape);
+      if (typeof peer === 'string') console.log(peer);
+      else rows.push(peer);
+    }
+    console.log(`\n${key}: ${name}, ${shape.size}x${shape.size}x${shape.channels}; load average now ${load()}`);
+    console.log(`${'model'.padEnd(78)} ${'epochs'.padEnd(18)} ${'wall s'.padStart(7)}  ${'val MSE'.padStart(8)}  ${'/ PCA'.padStart(5)}  ${'5-NN'.padStart(5)}  active`);
+    for (const r of rows) {
+      console.log(`${r.what.padEnd(78)} ${r.epochs.padEnd(18)} ${r.seconds.toFixed(0).padStart(7)}  ${r.mse.toFixed(5).padStart(8)}  ${(r.mse / rows[0].mse).toFixed(2).padStart(5)}  ${r.knn.toFixed(3).padStart(5)}  ${r.active}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  for (const r of REFERENCE) console.log(`${r.model.padEnd(44)} ${'-'.padEnd(8)} ${'-'.padEnd(12)} ${'-'.padStart(8)}   ${r.mse.toFixed(4)}    ${r.knn.toFixed(3)}      ${(r.mse / REFERENCE[0].mse).toFixed(2)}`);
-  console.log('target: conv-ae MSE at or below half of PCA\'s (MSE / PCA <= 0.50)');
-} finally {
-  fs.rmSync(dir, { recursive: true, force: true });
 }

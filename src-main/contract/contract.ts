@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { EventName, MethodName } from './method-names.ts';
+import { trainOptionsSchema } from './train-config.ts';
 
 const id = z.number().int().positive();
 const itemId = id.describe('item id');
@@ -49,28 +50,6 @@ export const csvExportSchema = z.strictObject({
   raw: z.boolean().default(false),
 });
 
-export const trainConfigSchema = z.strictObject({
-  model: z.string().min(1),
-  name: z.string().max(200).optional(),
-  latent: z.number().int().min(1).max(4096).optional(),
-  epochs: z.number().int().min(1).max(100_000).optional(),
-  batch: z.number().int().min(1).max(65_536).optional(),
-  lr: z.number().positive().max(10).optional(),
-  loss: z.enum(['bce', 'mse']).optional(),
-  beta: z.number().min(0).optional(),
-  activation: z.enum(['relu', 'elu', 'tanh', 'sigmoid', 'linear']).optional(),
-  hidden: z.array(z.number().int().positive()).max(16).optional(),
-  filters: z.array(z.number().int().positive()).max(16).optional(),
-  /** gaussian:SIGMA or mask:P */
-  denoise: z.string().regex(/^(gaussian|mask):[0-9.]+$/, 'write denoise as gaussian:SIGMA or mask:P, e.g. gaussian:0.2').optional(),
-  sparse: z.number().min(0).optional(),
-  contractive: z.number().min(0).optional(),
-  pretrain: z.enum(['none', 'layerwise']).optional(),
-  pretrainEpochs: z.number().int().min(1).optional(),
-  seed: z.number().int().min(0).optional(),
-  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).optional(),
-});
-
 /** Input schema of every method; `satisfies` makes a missing or unknown method a compile error. */
 export const inputSchemas = {
   appInfo: z.strictObject({}),
@@ -108,9 +87,9 @@ export const inputSchemas = {
   listModels: z.strictObject({}),
   listRuns: z.strictObject({ datasetId: id.optional() }),
   getRun: z.strictObject({ runId }),
-  startTraining: z.strictObject({ datasetId: id, config: trainConfigSchema }),
+  startTraining: z.strictObject({ datasetId: id, config: trainOptionsSchema }),
   stopTraining: z.strictObject({ runId }),
-  resumeTraining: z.strictObject({ runId, epochs: z.number().int().min(1).optional() }),
+  resumeTraining: z.strictObject({ runId, epochs: trainOptionsSchema.shape.epochs, backend: trainOptionsSchema.shape.backend }),
   renameRun: z.strictObject({ runId, name: z.string().trim().min(1, 'a run name cannot be empty').max(200) }),
   deleteRun: z.strictObject({ runId }),
 
@@ -139,7 +118,9 @@ export const inputSchemas = {
     runId,
     itemId,
     attribute: z.string().min(1),
+    /** shift: move by `strength` distances between the class means; place: move to that position on the axis (0 = mean without, 1 = mean with). */
     strength: z.number().min(-10).max(10).default(1),
+    mode: z.enum(['shift', 'place']).default('shift'),
     balanced: z.array(z.string()).max(16).optional(),
   }),
   analogy: z.strictObject({ runId, a: itemId, b: itemId, c: itemId }),
@@ -345,6 +326,24 @@ export interface EpochMetrics {
   seconds: number | null;
 }
 
+/** Why a training run ended: its planned epochs, early stopping, the time bound, or a stop request. */
+export type StopReason = 'planned' | 'early-stop' | 'time-limit' | 'user';
+
+/** How a training run ended (runs.outcome), written when training ends. */
+export interface RunOutcome {
+  stopReason: StopReason;
+  /** One line a user reads: why it stopped and which epoch it kept. */
+  message: string;
+  /** The epoch whose weights the run kept (the best validation loss when stopping early). */
+  bestEpoch: number;
+  /** VAEs: mean KL divergence (nats) per latent dimension over the dataset. */
+  klPerDim?: number[];
+  /** VAEs: dimensions whose code mean varies across images (variance > 0.01, Burda et al. 2016). */
+  activeDims?: number;
+  /** A warning to show beside the run (posterior collapse). */
+  warning?: string;
+}
+
 export interface RunSummary {
   id: number;
   datasetId: number;
@@ -356,6 +355,7 @@ export interface RunSummary {
   seconds: number;
   error: string | null;
   config: Record<string, unknown>;
+  outcome: RunOutcome | null;
   last: EpochMetrics | null;
   createdAt: string;
   updatedAt: string;
@@ -416,6 +416,8 @@ export interface AttributeVector {
   withCount: number;
   withoutCount: number;
   balancedAgainst: string[];
+  /** z . vector at the mean code without and with the attribute: 0 and 1 on the attribute's axis. */
+  axis: { without: number; with: number };
 }
 
 export interface ImageSet {
@@ -564,7 +566,8 @@ export interface ApiOutputs {
   reconstruct: DecodedImage;
   interpolate: Interpolation;
   attributeVectors: { vectors: AttributeVector[] };
-  applyAttribute: DecodedImage & { auc: number };
+  /** from/to: the image's position on the attribute's axis before and after (0 = mean without, 1 = mean with). */
+  applyAttribute: DecodedImage & { auc: number; from: number; to: number };
   analogy: DecodedImage;
   samples: SampleSet;
   manifold: ManifoldGrid;
@@ -612,6 +615,8 @@ export interface ApiEvents {
     etaSeconds: number | null;
   };
   'train.epoch': { runId: number } & EpochMetrics;
+  /** A line the trainer reports: the plan, the time bound, why it stopped, warnings. */
+  'train.log': { runId: number; message: string };
   'run.status': { runId: number; status: RunStatus; error: string | null; backend: string | null; note: string | null };
   'project.progress': { runId: number; method: 'umap'; phase: string; fraction: number };
   /** An application-menu action the renderer should perform (Electron only). */

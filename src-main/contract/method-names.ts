@@ -60,6 +60,7 @@ export const eventNames = [
   'runs.changed',
   'train.progress',
   'train.epoch',
+  'train.log',
   'run.status',
   'project.progress',
   'menu',

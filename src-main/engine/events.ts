@@ -1,3 +1,5 @@
+import type { RunOutcome } from '../contract/contract.ts';
+import type { TrainConfig } from './config.ts';
 import type { RunStatus } from './run-record.ts';
 
 /** Per-epoch figures, as stored in the metrics table. */
@@ -25,6 +27,7 @@ export type TrainEvent =
     }
   | ({ type: 'epoch'; epochs: number } & EpochMetrics)
   | { type: 'status'; status: RunStatus; backend?: string; note?: string }
+  | { type: 'outcome'; outcome: RunOutcome }
   | { type: 'log'; message: string };
 
 /** The end of a training session (also the CLI's --json output, plus status and error). */
@@ -42,4 +45,10 @@ export interface RunSummary {
   valMse: number | null;
   valKl: number | null;
   error: string | null;
+  /** How training ended (null while running or for runs before this was recorded). */
+  outcome: RunOutcome | null;
+  /** What the recommended recipe chose and why (null when the model was given). */
+  recipe: string | null;
+  /** The resolved configuration the run trained with. */
+  config: TrainConfig;
 }

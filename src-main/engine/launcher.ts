@@ -11,7 +11,7 @@ import { checkTrainingMemory } from './memory-estimate.ts';
 import { familyOf } from './models/registry.ts';
 import { readRun } from './run-record.ts';
 import { createRun, markInterruptedRuns, runSummary, setRunStatus, updateRunConfig } from './runs.ts';
-import { datasetLabels } from './train/data-source.ts';
+import { datasetLabels, trainingItemCount } from './train/data-source.ts';
 import type { ChildMessage, ParentMessage } from './trainer-messages.ts';
 
 /** The trainer process as the launcher sees it; adapters exist for child_process and Electron's utilityProcess. */
@@ -75,7 +75,7 @@ function prepareResume(db: Db, runId: number, options: TrainOptions): number {
   if (run.status === 'running' || run.status === 'queued') {
     throw new UserError(`Run ${runId} is still ${run.status} (process ${run.pid}); stop it first.`, 'run_busy');
   }
-  const changed = Object.keys(options).filter((key) => !RESUME_OVERRIDES.has(key) && options[key as keyof TrainConfig] !== undefined);
+  const changed = Object.keys(options).filter((key) => !RESUME_OVERRIDES.has(key) && options[key as keyof TrainOptions] !== undefined);
   if (changed.length > 0) {
     throw new UserError(`--resume continues run ${runId} with its own settings; only --epochs and --backend can change (not ${changed.map((k) => `--${k}`).join(', ')}).`, 'bad_config');
   }
@@ -83,6 +83,8 @@ function prepareResume(db: Db, runId: number, options: TrainOptions): number {
   const config: TrainConfig = {
     ...run.config,
     epochs: options.epochs === undefined ? run.config.epochs : checked.epochs,
+    // A new total from the user is exact: no early stop, no time bound left over from the plan.
+    ...(options.epochs === undefined ? {} : { earlyStop: false, maxMinutes: null }),
     backend: options.backend === undefined ? run.config.backend : checked.backend,
   };
   if (run.status === 'completed' && config.epochs <= run.epochsDone) {
@@ -97,7 +99,7 @@ function prepareResume(db: Db, runId: number, options: TrainOptions): number {
 function prepareNew(db: Db, datasetId: number, options: TrainOptions, name: string | null): number {
   const dataset = db.prepare('SELECT id, size, channels FROM datasets WHERE id = ?').get(datasetId) as { id: number; size: number; channels: 1 | 3 } | undefined;
   if (!dataset) throw new UserError(`There is no dataset ${datasetId}; \`latent-lab datasets\` lists them.`, 'not_found');
-  const shape = { size: dataset.size, channels: dataset.channels };
+  const shape = { size: dataset.size, channels: dataset.channels, count: trainingItemCount(db, datasetId) };
   let config = resolveConfig(options, shape);
   if (familyOf(config.model).conditional) {
     const labels = datasetLabels(db, datasetId);

@@ -1,7 +1,7 @@
 import type { RunStatus } from '../contract/contract.ts';
 import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
-import type { TrainConfig } from './config.ts';
+import { upgradeStoredConfig, type TrainConfig } from './config.ts';
 
 export type { RunStatus };
 
@@ -54,7 +54,7 @@ export function readRun(db: Db, runId: number): RunRecord {
     size: row.size,
     channels: row.channels,
     model: row.model,
-    config: JSON.parse(row.config) as TrainConfig,
+    config: upgradeStoredConfig(JSON.parse(row.config) as TrainConfig),
     status: row.status,
     backend: row.backend,
     pid: row.pid,

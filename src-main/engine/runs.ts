@@ -1,4 +1,5 @@
 import { processAlive } from '../process-alive.ts';
+import type { RunOutcome } from '../contract/contract.ts';
 import type { Db } from '../store/open.ts';
 import type { TrainConfig } from './config.ts';
 import type { RunSummary } from './events.ts';
@@ -56,10 +57,31 @@ export function lastMetrics(db: Db, runId: number): MetricsRow | undefined {
   return db.prepare('SELECT * FROM metrics WHERE run_id = ? ORDER BY epoch DESC LIMIT 1').get(runId) as MetricsRow | undefined;
 }
 
+export function parseOutcome(text: string | null): RunOutcome | null {
+  return text === null ? null : (JSON.parse(text) as RunOutcome);
+}
+
+export function readOutcome(db: Db, runId: number): RunOutcome | null {
+  const row = db.prepare('SELECT outcome FROM runs WHERE id = ?').get(runId) as { outcome: string | null } | undefined;
+  return parseOutcome(row?.outcome ?? null);
+}
+
+/** Records how training ended (null while it runs again after a resume). */
+export function writeOutcome(db: Db, runId: number, outcome: RunOutcome | null): void {
+  db.prepare('UPDATE runs SET outcome = ? WHERE id = ?').run(outcome === null ? null : JSON.stringify(outcome), runId);
+}
+
+/** The metrics of the epoch whose weights the run kept (early stopping keeps the best), else the last. */
+export function keptMetrics(db: Db, runId: number): MetricsRow | undefined {
+  const best = readOutcome(db, runId)?.bestEpoch;
+  const row = best === undefined ? undefined : (db.prepare('SELECT * FROM metrics WHERE run_id = ? AND epoch = ?').get(runId, best) as MetricsRow | undefined);
+  return row ?? lastMetrics(db, runId);
+}
+
 /** A run's summary from the database (the last finished epoch's metrics). */
 export function runSummary(db: Db, runId: number): RunSummary {
   const run = readRun(db, runId);
-  const m = lastMetrics(db, runId);
+  const m = keptMetrics(db, runId);
   const speed = db.prepare('SELECT sum(samples_per_second * seconds) / sum(seconds) AS s FROM metrics WHERE run_id = ? AND seconds > 0').get(runId) as { s: number | null };
   return {
     run: run.id,
@@ -75,5 +97,8 @@ export function runSummary(db: Db, runId: number): RunSummary {
     valMse: m?.val_mse ?? null,
     valKl: m?.val_kl ?? null,
     error: run.error,
+    outcome: readOutcome(db, runId),
+    recipe: run.config.recipe,
+    config: run.config,
   };
 }

@@ -1,6 +1,6 @@
 import type { RunModel } from '../engine/run-model.ts';
 import type { Db } from '../store/open.ts';
-import { analogyCode, attributeVector, shiftCode, type AttributeVector } from './attributes.ts';
+import { analogyCode, attributeVector, axisPosition, editCode, type AttributeVector } from './attributes.ts';
 import { codeOf, type RunCodes } from './codes.ts';
 import { decodeImages, itemClasses, type Images } from './decode.ts';
 
@@ -9,16 +9,35 @@ export interface ShiftedImages extends Images {
   strengths: number[];
   /** One code per strength, strengths.length x D. */
   codes: Float32Array;
+  /** The item's position on the attribute's axis (0 = mean without, 1 = mean with), and each edit's. */
+  from: number;
+  to: number[];
 }
 
-/** decode(z + s v) for each strength s, z the item's code and v the attribute's (or label's) vector. */
-export function applyAttribute(db: Db, model: RunModel, codes: RunCodes, itemId: number, attribute: string, strengths: number[], balanced: string[] = []): ShiftedImages {
+/**
+ * Each strength's edit of the item's code along the attribute's (or label's) vector v,
+ * decoded: 'shift' is z + s v, 'place' moves z to position s on the attribute's axis.
+ */
+export function applyAttribute(
+  db: Db,
+  model: RunModel,
+  codes: RunCodes,
+  itemId: number,
+  attribute: string,
+  strengths: number[],
+  balanced: string[] = [],
+  mode: 'shift' | 'place' = 'shift',
+): ShiftedImages {
   const vector = attributeVector(db, codes, attribute, balanced);
   const z = codeOf(codes, itemId);
   const shifted = new Float32Array(strengths.length * codes.dim);
-  strengths.forEach((s, i) => shifted.set(shiftCode(z, vector.vector, s), i * codes.dim));
+  const edits = strengths.map((s, i) => {
+    const edit = editCode(z, vector, s, mode);
+    shifted.set(edit.code, i * codes.dim);
+    return edit;
+  });
   const classes = itemClasses(db, model, strengths.map(() => itemId));
-  return { vector, strengths, codes: shifted, ...decodeImages(model, shifted, strengths.length, classes) };
+  return { vector, strengths, codes: shifted, from: axisPosition(z, vector), to: edits.map((e) => e.to), ...decodeImages(model, shifted, strengths.length, classes) };
 }
 
 /** decode(z_A - z_B + z_C); a conditional model decodes with C's label. */

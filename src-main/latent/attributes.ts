@@ -15,6 +15,8 @@ export interface AttributeVector {
   withoutCount: number;
   /** Attributes it was balanced against (empty when not balanced). */
   balancedAgainst: string[];
+  /** z . vector at the mean code of the items without and with the attribute: the ends of the attribute's unit. */
+  axis: { without: number; with: number };
 }
 
 /** Per embedded row: 1, 0, or -1 when unknown. */
@@ -104,6 +106,12 @@ function vectorFor(codes: RunCodes, member: Membership, against: Membership[]): 
   if (totals[0] === 0 || totals[1] === 0) return null;
   const vector = new Float32Array(dim);
   for (let k = 0; k < dim; k++) vector[k] = sums[1][k] / totals[1] - sums[0][k] / totals[0];
+  let without = 0;
+  let withIt = 0;
+  for (let k = 0; k < dim; k++) {
+    without += (sums[0][k] / totals[0]) * vector[k];
+    withIt += (sums[1][k] / totals[1]) * vector[k];
+  }
   const known: number[] = [];
   for (let i = 0; i < n; i++) if (member.values[i] >= 0) known.push(i);
   const scores = known.map((i) => {
@@ -115,7 +123,7 @@ function vectorFor(codes: RunCodes, member: Membership, against: Membership[]): 
     scores,
     known.map((i) => member.values[i] === 1),
   );
-  return { name: member.name, kind: member.kind, vector, auc, withCount: counts[1], withoutCount: counts[0], balancedAgainst: against.map((a) => a.name) };
+  return { name: member.name, kind: member.kind, vector, auc, withCount: counts[1], withoutCount: counts[0], balancedAgainst: against.map((a) => a.name), axis: { without, with: withIt } };
 }
 
 /**
@@ -159,6 +167,34 @@ export function attributeVector(db: Db, codes: RunCodes, name: string, balanced:
 /** z + strength * v. */
 export function shiftCode(code: ArrayLike<number>, vector: ArrayLike<number>, strength: number): Float32Array {
   return Float32Array.from(code, (z, k) => z + strength * vector[k]);
+}
+
+/**
+ * Where a code sits on an attribute's axis, in units that mean the same for every run and
+ * seed: 0 at the mean code of the items without the attribute, 1 at the mean of those with
+ * it (the projection on the vector, divided by the distance between the two means along it).
+ */
+export function axisPosition(code: ArrayLike<number>, attribute: Pick<AttributeVector, 'vector' | 'axis'>): number {
+  let dot = 0;
+  for (let k = 0; k < attribute.vector.length; k++) dot += code[k] * attribute.vector[k];
+  return (dot - attribute.axis.without) / (attribute.axis.with - attribute.axis.without);
+}
+
+/**
+ * An attribute edit in axis units. 'shift' moves the code by `strength` (z + s v: the
+ * distance between the class means times s); 'place' moves it along the vector to position
+ * `strength` whatever its start (1 = as far along as the average item with the attribute),
+ * so the same strength gives the same degree of the attribute for every image and seed.
+ */
+export function editCode(
+  code: ArrayLike<number>,
+  attribute: Pick<AttributeVector, 'vector' | 'axis'>,
+  strength: number,
+  mode: 'shift' | 'place',
+): { code: Float32Array; from: number; to: number } {
+  const from = axisPosition(code, attribute);
+  const to = mode === 'shift' ? from + strength : strength;
+  return { code: shiftCode(code, attribute.vector, to - from), from, to };
 }
 
 /** z_A - z_B + z_C: "A is to B as ? is to C". */

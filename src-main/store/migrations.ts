@@ -164,6 +164,11 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 4,
+    name: 'runs.outcome: why training stopped, the best epoch kept, how a VAE used its latent',
+    sql: `ALTER TABLE runs ADD COLUMN outcome TEXT; -- JSON (RunOutcome), written when training ends`,
+  },
+  {
     version: 5,
     name: 'named sets of items',
     sql: `

@@ -149,7 +149,11 @@ test('Ctrl-C (SIGINT) in the CLI stops after the batch, saves, and prints the --
   process.kill(cli.child.pid!, 'SIGINT');
   assert.equal(await cli.exited, 0);
   const summary = JSON.parse(cli.stdout()) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(summary), ['run', 'dataset', 'model', 'backend', 'status', 'epochs', 'seconds', 'samplesPerSecond', 'trainLoss', 'valLoss', 'valMse', 'valKl']);
+  assert.deepEqual(Object.keys(summary), [
+    'run', 'dataset', 'model', 'recipe', 'latent', 'backend', 'status', 'epochs', 'stopReason', 'stopMessage', 'bestEpoch',
+    'seconds', 'samplesPerSecond', 'trainLoss', 'valLoss', 'valMse', 'valKl', 'config',
+  ]);
+  assert.equal(summary.stopReason, 'user');
   assert.equal(summary.status, 'stopped');
   assert.equal(summary.model, 'ae');
   assert.equal(summary.valKl, null);

@@ -56,7 +56,7 @@ const ended = (runId: number) =>
   new Promise<void>((resolve) => api.events.subscribe((e) => e.type === 'run.status' && e.data.runId === runId && e.data.status === 'stopped' && resolve()));
 
 test('one training at a time: the others wait as queued, a stopped queued run is cancelled, the next starts when a slot frees', async () => {
-  const config = { model: 'ae', latent: 2, epochs: 1 };
+  const config = { model: 'ae' as const, latent: 2, epochs: 1 };
   const runs = [];
   for (let i = 0; i < 3; i++) runs.push((await api.invoke('startTraining', { datasetId: seed.datasetId, config })).runId);
   const [first, second, third] = runs;

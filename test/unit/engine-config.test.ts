@@ -13,8 +13,8 @@ test('defaults follow the model and the image size', () => {
   assert.equal(vae.loss, 'bce');
   assert.deepEqual(vae.hidden, [256]);
   assert.deepEqual(resolveConfig({ model: 'deep-ae' }, mnist).hidden, [256, 64]);
-  assert.deepEqual(resolveConfig({ model: 'conv-ae' }, mnist).filters, [32, 64]);
-  assert.deepEqual(defaultFilters(64), [32, 64, 128]);
+  assert.deepEqual(resolveConfig({ model: 'conv-ae' }, mnist).filters, [16, 32]);
+  assert.deepEqual(defaultFilters(64), [16, 32, 64]);
   assert.equal(resolveConfig({ model: 'ae' }, { size: 8, channels: 1 }).latent, 8);
   assert.equal(resolveConfig({ model: 'pca', epochs: 9 }, mnist).epochs, 1);
 });

@@ -38,7 +38,8 @@ interface Trained {
 
 async function trainModel(options: TrainOptions): Promise<Trained> {
   const labels = options.model === 'cvae' ? { labels: datasetLabels(db, ds.datasetId) } : {};
-  const config = resolveConfig({ batch: 32, lr: 0.003, epochs: 20, ...options, ...labels }, { size: 12, channels: 1 });
+  // lr is the schedule's peak: warm-up and cosine decay average about half of it.
+  const config = resolveConfig({ batch: 32, lr: 0.006, epochs: 20, ...options, ...labels }, { size: 12, channels: 1 });
   const runId = createRun(db, ds.datasetId, config, process.pid);
   const epochs: EpochMetrics[] = [];
   const tensorsAtEpoch: number[] = [];
@@ -128,7 +129,7 @@ for (const model of ['ae', 'deep-ae', 'conv-ae', 'vae', 'conv-vae', 'cvae'] as c
 test('pca reconstructs far better than the mean image; a linear ae with mse gets within 5% of it', async () => {
   const pca = await trainModel({ model: 'pca', latent: 8 });
   assert.ok(pca.summary.valMse! < 0.1 * meanImageError());
-  const linear = await trainModel({ model: 'ae', latent: 8, activation: 'linear', loss: 'mse', epochs: 60, batch: 16, lr: 0.005 });
+  const linear = await trainModel({ model: 'ae', latent: 8, activation: 'linear', loss: 'mse', epochs: 60, batch: 16, lr: 0.01 });
   const [p, a] = [trainScore(pca.runId), trainScore(linear.runId)];
   assert.ok(a < 1.05 * p, `linear ae ${a} vs pca ${p}`);
   pca.model.dispose();

@@ -1,7 +1,7 @@
 import { loadRunModel } from '../../engine/run-model.ts';
 import { UserError } from '../../errors.ts';
 import { analogy, reconstructions } from '../../latent/arithmetic.ts';
-import { attributeVectors, shiftCode } from '../../latent/attributes.ts';
+import { attributeVectors, editCode } from '../../latent/attributes.ts';
 import { neighbourAgreement } from '../../latent/agreement.ts';
 import { codeOf, loadRunCodes } from '../../latent/codes.ts';
 import { classIndex, decodeImages, itemClasses } from '../../latent/decode.ts';
@@ -74,13 +74,13 @@ export const latentHandlers = {
     vectors: attributeVectors(ctx.db, loadRunCodes(ctx.db, input.runId), input.balanced).map(({ vector: _vector, ...rest }) => rest),
   }),
   applyAttribute: async (input, ctx) => {
-    // decode(z + s v), as latent/arithmetic's applyAttribute, with the vector kept between slider moves.
+    // decode the edited code, as latent/arithmetic's applyAttribute, with the vector kept between slider moves.
     const model = await loadRunModel(ctx.db, input.runId);
     const codes = loadRunCodes(ctx.db, input.runId);
     const vector = cachedAttributeVector(ctx.db, codes, input.attribute, input.balanced);
-    const code = shiftCode(codeOf(codes, input.itemId), vector.vector, input.strength);
-    const images = decodeImages(model, code, 1, itemClasses(ctx.db, model, [input.itemId]));
-    return { ...(await toDataUrls(images))[0], auc: vector.auc };
+    const edit = editCode(codeOf(codes, input.itemId), vector, input.strength, input.mode);
+    const images = decodeImages(model, edit.code, 1, itemClasses(ctx.db, model, [input.itemId]));
+    return { ...(await toDataUrls(images))[0], auc: vector.auc, from: edit.from, to: edit.to };
   },
   analogy: async (input, ctx) => {
     const model = await loadRunModel(ctx.db, input.runId);

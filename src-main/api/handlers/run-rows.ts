@@ -1,4 +1,4 @@
-import { lastMetrics, type MetricsRow } from '../../engine/runs.ts';
+import { keptMetrics, parseOutcome, type MetricsRow } from '../../engine/runs.ts';
 import type { Db } from '../../store/open.ts';
 import type { EpochMetrics, RunDetail, RunStatus, RunSummary } from '../../contract/contract.ts';
 import { notFound } from '../errors.ts';
@@ -14,6 +14,7 @@ interface RunRow {
   epochs_done: number;
   seconds: number;
   error: string | null;
+  outcome: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -51,6 +52,7 @@ function toSummary(row: RunRow, last: MetricsRow | undefined): RunSummary {
     seconds: row.seconds,
     error: row.error,
     config: parseConfig(row.config),
+    outcome: parseOutcome(row.outcome),
     last: last ? toMetrics(last) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -63,7 +65,7 @@ export function listRunRows(db: Db, datasetId?: number): RunSummary[] {
       ? db.prepare('SELECT * FROM runs ORDER BY id DESC').all()
       : db.prepare('SELECT * FROM runs WHERE dataset_id = ? ORDER BY id DESC').all(datasetId)
   ) as RunRow[];
-  return rows.map((row) => toSummary(row, lastMetrics(db, row.id)));
+  return rows.map((row) => toSummary(row, keptMetrics(db, row.id)));
 }
 
 export function getRunRow(db: Db, runId: number): RunDetail {
@@ -71,5 +73,6 @@ export function getRunRow(db: Db, runId: number): RunDetail {
   if (!row) throw notFound(`Run ${runId}`);
   const metrics = (db.prepare('SELECT * FROM metrics WHERE run_id = ? ORDER BY epoch').all(runId) as MetricsRow[]).map(toMetrics);
   const summary = toSummary(row, undefined);
-  return { ...summary, last: metrics.at(-1) ?? null, metrics };
+  const kept = keptMetrics(db, runId);
+  return { ...summary, last: kept ? toMetrics(kept) : null, metrics };
 }

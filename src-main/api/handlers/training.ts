@@ -16,6 +16,8 @@ function track(ctx: ApiContext, runId: number, handle: TrainingHandle): void {
     } else if (event.type === 'epoch') {
       const { type: _type, epochs: _epochs, ...metrics } = event;
       ctx.events.emit('train.epoch', { runId, ...metrics });
+    } else if (event.type === 'log') {
+      ctx.events.emit('train.log', { runId, message: event.message });
     } else if (event.type === 'status') {
       lastStatus = event.status;
       ctx.events.emit('run.status', { runId, status: event.status, error: null, backend: event.backend ?? null, note: event.note ?? null });
@@ -66,7 +68,7 @@ export const trainingHandlers = {
   listModels: () =>
     Object.values(MODEL_FAMILIES).map(({ name, description, variational, conditional, conv, closedForm }) => ({ name, description, variational, conditional, conv, closedForm })),
   startTraining: (input, ctx) => launch(ctx, { dataset: input.datasetId, config: input.config }),
-  resumeTraining: (input, ctx) => launch(ctx, { resume: input.runId, config: input.epochs === undefined ? {} : { epochs: input.epochs } }),
+  resumeTraining: (input, ctx) => launch(ctx, { resume: input.runId, config: { epochs: input.epochs, backend: input.backend } }),
   stopTraining: (input, ctx) => {
     const waiting = ctx.queuedTrainings.indexOf(input.runId);
     if (waiting >= 0) {

@@ -8,6 +8,7 @@ interface Flags {
   item?: string;
   strength: string;
   balanced?: string;
+  place?: boolean;
   out?: string;
   json?: boolean;
 }
@@ -20,7 +21,8 @@ export function register(program: Command): void {
     .argument('<run>', 'run id')
     .option('--attr <name>', 'attribute or label whose vector to apply')
     .option('--item <item>', 'item id or path relative to the dataset folder')
-    .option('--strength <s>', 'how much of the vector to add; a comma list (e.g. -2,-1,0,1,2) gives a strip', '1')
+    .option('--strength <s>', 'in distances between the class means (mean with minus mean without); a comma list (e.g. -2,-1,0,1,2) gives a strip', '1')
+    .option('--place', 'strength is the position to move to on the attribute axis (0 = mean without, 1 = mean with), the same degree for every image and seed')
     .option('--balanced <a,b>', 'balance the vectors against these attributes (bias correction)')
     .option('--out <file.png>', 'PNG to write (with --attr and --item)')
     .option('--json', 'print the vector list as JSON (without --item)')
@@ -42,10 +44,14 @@ export function register(program: Command): void {
         if (strengths.length === 0) throw new UserError('--strength needs at least one number');
         const [itemId] = await itemIds(api, runId, [flags.item]);
         const attribute = flags.attr;
+        const mode = flags.place ? 'place' : 'shift';
         const images = [];
-        for (const strength of strengths) images.push(await api.invoke('applyAttribute', { runId, itemId, attribute, strength, balanced }));
+        for (const strength of strengths) images.push(await api.invoke('applyAttribute', { runId, itemId, attribute, strength, mode, balanced }));
         await writeImages(flags.out, images);
-        process.stdout.write(`"${attribute}": AUC ${images[0].auc.toFixed(3)}, strengths ${strengths.join(', ')}\n`);
+        process.stdout.write(
+          `"${attribute}": AUC ${images[0].auc.toFixed(3)}; the item sits at ${images[0].from.toFixed(2)} on its axis ` +
+            `(0 = mean without, 1 = mean with); the edits take it to ${images.map((image) => image.to.toFixed(2)).join(', ')}\n`,
+        );
       });
     });
 }

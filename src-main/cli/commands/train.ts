@@ -1,65 +1,31 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { Command } from 'commander';
-import { getDataset } from '../../dataset/queries.ts';
+import type { Api } from '../../api/create-api.ts';
+import type { ApiEvent, RunDetail } from '../../contract/contract.ts';
+import { flagOf, TRAIN_OPTION_SPECS, type TrainOptions, type TrainOptionSpec } from '../../contract/train-config.ts';
 import { UserError } from '../../errors.ts';
-import { MODEL_NAMES, type TrainOptions } from '../../engine/config.ts';
-import type { RunSummary, TrainEvent } from '../../engine/events.ts';
-import { launchTraining } from '../../engine/launcher.ts';
-import { openStore } from '../../store/open.ts';
-import { dbPathOf, printJson } from '../context.ts';
+import { printJson, withApi } from '../context.ts';
 import { parseRunId } from '../support.ts';
 
-interface TrainFlags extends Record<string, string | boolean | undefined> {
-  json?: boolean;
-  resume?: string;
-  name?: string;
-}
+const fmt = (v: number | null | undefined, digits = 4) => (v === null || v === undefined ? '-' : v.toPrecision(digits));
 
-// Commander option name -> training config key.
-const CONFIG_FLAGS: [flag: string, key: keyof TrainOptions, help: string][] = [
-  ['--model <name>', 'model', `model family: ${MODEL_NAMES.join(', ')} (default ae)`],
-  ['--latent <d>', 'latent', 'code size (default 32, or 8 for images under 256 pixels)'],
-  ['--epochs <e>', 'epochs', 'training epochs (default 10; with --resume, the new total)'],
-  ['--batch <b>', 'batch', 'batch size (default 128)'],
-  ['--lr <rate>', 'lr', 'Adam learning rate (default 0.001)'],
-  ['--loss <kind>', 'loss', 'bce or mse (default bce for VAEs, mse otherwise)'],
-  ['--seed <s>', 'seed', 'seed for initial weights, shuffling and noise (default 1)'],
-  ['--backend <name>', 'backend', 'auto, tensorflow, wasm or cpu (default auto)'],
-  ['--hidden <widths>', 'hidden', 'dense widths from the input to the code, e.g. 512,128 (deep-ae, vae, cvae)'],
-  ['--filters <widths>', 'filters', '3x3 stride-2 conv widths from the input, e.g. 32,64 (conv-ae, conv-vae)'],
-  ['--activation <fn>', 'activation', 'hidden activation: relu, elu, tanh, sigmoid or linear (linear: a fully linear network)'],
-  ['--beta <b>', 'beta', 'weight of the KL term (VAEs; default 1)'],
-  ['--denoise <spec>', 'denoise', 'train on corrupted input: gaussian:SIGMA or mask:P'],
-  ['--sparse <lambda>', 'sparse', 'L1 penalty on the code'],
-  ['--contractive <lambda>', 'contractive', "penalty on the encoder Jacobian's Frobenius norm"],
-  ['--pretrain <mode>', 'pretrain', 'none or layerwise (deep-ae)'],
-  ['--pretrain-epochs <e>', 'pretrainEpochs', 'epochs per layer pair of layer-wise pretraining (default 1)'],
-];
-
-function camel(flag: string): string {
-  return flag.replace(/^--/, '').split(' ')[0].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** A dataset by id or by name. */
-function resolveDataset(dbPath: string, ref: string): number {
-  const db = openStore(dbPath);
-  try {
-    return getDataset(db, ref).id;
-  } finally {
-    db.close();
-  }
-}
-
-const fmt = (v: number | null, digits = 4) => (v === null ? '-' : v.toPrecision(digits));
-
-function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
+function duration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '?';
   const s = Math.round(seconds);
   return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-/** The live view on stderr: a progress bar while batches run, one line per epoch. */
-function progressView(): { onEvent(event: TrainEvent): void; close(): void } {
+/** Help text of a flag, made from the option's schema: what it does, its choices and its default. */
+function flagHelp(spec: TrainOptionSpec): string {
+  const choices = spec.choices ? ` (${spec.choices.join(', ')})` : '';
+  const fallback = spec.fixed !== undefined ? `; default ${spec.fixed}` : spec.auto ? `; default: ${spec.auto}` : '';
+  const models = spec.models ? `; for ${spec.models.join(', ')}` : '';
+  return `${spec.help}${choices}${fallback}${models}`;
+}
+
+/** The live view on stderr: a progress bar while batches run, one line per epoch and per trainer message. */
+function progressView(runId: () => number | null): { onEvent(event: ApiEvent): void; close(): void } {
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
@@ -71,6 +37,7 @@ function progressView(): { onEvent(event: TrainEvent): void; close(): void } {
     cliProgress.Presets.shades_classic,
   );
   let active = false;
+  let epochs = 0;
   const line = (text: string) => {
     if (active) {
       bar.stop();
@@ -79,21 +46,22 @@ function progressView(): { onEvent(event: TrainEvent): void; close(): void } {
     process.stderr.write(text + '\n');
   };
   return {
-    onEvent(event) {
-      if (event.type === 'progress') {
-        const payload = { epoch: event.epoch, epochs: event.epochs, loss: fmt(event.loss), speed: Math.round(event.samplesPerSecond), eta_total: duration(event.etaSeconds) };
+    onEvent({ type, data }) {
+      if (!('runId' in data) || data.runId !== runId()) return;
+      if (type === 'train.progress') {
+        epochs = data.epochs;
+        const payload = { epoch: data.epoch, epochs: data.epochs, loss: fmt(data.loss), speed: Math.round(data.samplesPerSecond ?? 0), eta_total: duration(data.etaSeconds) };
         if (!active) {
-          bar.start(event.batches, event.batch, payload);
+          bar.start(data.batches, data.batch, payload);
           active = true;
-        } else bar.update(event.batch, payload);
-      } else if (event.type === 'epoch') {
+        } else bar.update(data.batch, payload);
+      } else if (type === 'train.epoch') {
         line(
-          `epoch ${event.epoch}/${event.epochs}  train ${fmt(event.trainLoss)}  val ${fmt(event.valLoss)}  val mse ${fmt(event.valMse)}` +
-            `${event.valKl === null ? '' : `  val kl ${fmt(event.valKl)}`}  ${Math.round(event.samplesPerSecond)} img/s`,
+          `epoch ${data.epoch}${epochs ? `/${epochs}` : ''}  train ${fmt(data.trainLoss)}  val ${fmt(data.valLoss)}  val mse ${fmt(data.valMse)}` +
+            `${data.valKl === null ? '' : `  val kl ${fmt(data.valKl)}`}  ${Math.round(data.samplesPerSecond ?? 0)} img/s`,
         );
-      } else if (event.type === 'status') {
-        line(event.status === 'running' && event.backend ? `training on ${event.backend}` : `run ${event.status}`);
-      } else line(event.message);
+      } else if (type === 'train.log') line(data.message);
+      else if (type === 'run.status') line(data.status === 'running' && data.backend ? `training on ${data.backend}${data.note ? ` (${data.note})` : ''}` : `run ${data.status}`);
     },
     close() {
       if (active) bar.stop();
@@ -101,71 +69,113 @@ function progressView(): { onEvent(event: TrainEvent): void; close(): void } {
   };
 }
 
-function publicSummary(s: RunSummary) {
+/** The --json summary: what ran, how it ended, and the figures of the epoch it kept. */
+function publicSummary(run: RunDetail) {
+  const speeds = run.metrics.filter((m) => m.samplesPerSecond !== null && m.seconds);
+  const seconds = speeds.reduce((sum, m) => sum + m.seconds!, 0);
   return {
-    run: s.run,
-    dataset: s.dataset,
-    model: s.model,
-    backend: s.backend,
-    status: s.status,
-    epochs: s.epochs,
-    seconds: s.seconds,
-    samplesPerSecond: s.samplesPerSecond,
-    trainLoss: s.trainLoss,
-    valLoss: s.valLoss,
-    valMse: s.valMse,
-    valKl: s.valKl,
+    run: run.id,
+    dataset: run.datasetId,
+    model: run.model,
+    recipe: (run.config.recipe as string | null | undefined) ?? null,
+    latent: run.config.latent,
+    backend: run.backend,
+    status: run.status,
+    epochs: run.epochsDone,
+    stopReason: run.outcome?.stopReason ?? null,
+    stopMessage: run.outcome?.message ?? null,
+    bestEpoch: run.outcome?.bestEpoch ?? null,
+    seconds: run.seconds,
+    samplesPerSecond: seconds > 0 ? speeds.reduce((sum, m) => sum + m.samplesPerSecond! * m.seconds!, 0) / seconds : null,
+    trainLoss: run.last?.trainLoss ?? null,
+    valLoss: run.last?.valLoss ?? null,
+    valMse: run.last?.valMse ?? null,
+    valKl: run.last?.valKl ?? null,
+    ...(run.outcome?.activeDims === undefined ? {} : { activeDims: run.outcome.activeDims, klPerDim: run.outcome.klPerDim, warning: run.outcome.warning ?? null }),
+    config: run.config,
   };
 }
 
-/** `latent-lab train`: trains a model in a separate process, with a live view; Ctrl-C stops after the batch. */
+/** A dataset by id or by name. */
+async function datasetId(api: Api, ref: string): Promise<number> {
+  const datasets = await api.invoke('listDatasets', {});
+  const found = datasets.find((d) => String(d.id) === ref || d.name === ref);
+  if (!found) throw new UserError(`There is no dataset "${ref}"; \`latent-lab datasets\` lists them.`, 'not_found');
+  return found.id;
+}
+
+const FINISHED = new Set(['completed', 'stopped', 'failed', 'interrupted']);
+
+/** Trains through the API and resolves with the run when the trainer has finished; Ctrl-C asks the API to stop it. */
+async function trainThroughApi(api: Api, start: () => Promise<{ runId: number }>): Promise<RunDetail> {
+  let runId: number | null = null;
+  const view = progressView(() => runId);
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const stopListening = api.events.subscribe((event) => {
+    view.onEvent(event);
+    if (event.type === 'run.status' && event.data.runId === runId && FINISHED.has(event.data.status)) finish();
+  });
+  let stopping = false;
+  const onSigint = () => {
+    if (runId === null) return;
+    if (!stopping) process.stderr.write('\nstopping after this batch and saving (the run stays resumable)...\n');
+    stopping = true;
+    void api.invoke('stopTraining', { runId });
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    runId = (await start()).runId;
+    await finished;
+    return await api.invoke('getRun', { runId });
+  } finally {
+    process.off('SIGINT', onSigint);
+    stopListening();
+    view.close();
+  }
+}
+
+/** `latent-lab train`: a client of the API's startTraining/resumeTraining, with a live view; Ctrl-C stops after the batch. */
 export function register(program: Command): void {
   const command = program
     .command('train')
     .argument('[dataset]', 'dataset id or name (omit with --resume)')
-    .description('train a model on a dataset (Ctrl-C stops after the current batch and saves)')
-    .option('--resume <run>', 'continue a stopped or interrupted run from its last finished epoch')
-    .option('--name <text>', 'a name for the run')
+    .description('train a model on a dataset; with no --model, the recipe recommended for its images (Ctrl-C stops after the current batch and saves)')
+    .option('--resume <run>', 'continue a stopped or interrupted run from its last finished epoch (--epochs N: the new total)')
     .option('--json', 'print one JSON summary at the end');
-  for (const [flag, , help] of CONFIG_FLAGS) command.option(flag, help);
-  command.action(async (datasetRef: string | undefined, flags: TrainFlags, cmd: Command) => {
-    const dbPath = dbPathOf(cmd);
+  for (const spec of TRAIN_OPTION_SPECS) command.option(`${flagOf(spec.key)} <${spec.kind === 'widths' ? 'widths' : 'value'}>`, flagHelp(spec));
+  command.action(async (datasetRef: string | undefined, flags: Record<string, string | boolean | undefined>, cmd: Command) => {
     const config: TrainOptions = {};
-    for (const [flag, key] of CONFIG_FLAGS) {
-      const value = flags[camel(flag)];
-      if (value !== undefined) config[key] = value;
+    for (const spec of TRAIN_OPTION_SPECS) {
+      const value = flags[spec.key];
+      if (value !== undefined) config[spec.key] = value;
     }
-    const resume = flags.resume === undefined ? undefined : parseRunId(flags.resume);
+    const resume = typeof flags.resume === 'string' ? parseRunId(flags.resume) : undefined;
     if (resume !== undefined && datasetRef !== undefined) throw new UserError('give either a dataset or --resume RUN, not both');
-    if (resume === undefined) {
-      if (datasetRef === undefined) throw new UserError('missing dataset: latent-lab train <dataset> [--model ...], or --resume RUN');
-      config.model ??= 'ae';
+    if (resume === undefined && datasetRef === undefined) throw new UserError('missing dataset: latent-lab train <dataset> [--model ...], or --resume RUN');
+    const run = await withApi(cmd, (api) =>
+      trainThroughApi(api, async () => {
+        if (resume !== undefined) {
+          const { epochs, backend, ...rest } = config;
+          const other = Object.keys(rest);
+          if (other.length > 0) throw new UserError(`--resume continues run ${resume} with its own settings; only --epochs and --backend can change (not ${other.map(flagOf).join(', ')}).`, 'bad_config');
+          return api.invoke('resumeTraining', { runId: resume, epochs: epochs as never, backend: backend as never });
+        }
+        return api.invoke('startTraining', { datasetId: await datasetId(api, datasetRef!), config: config as never });
+      }),
+    );
+    if (flags.json) printJson(publicSummary(run));
+    else {
+      const s = publicSummary(run);
+      process.stdout.write(
+        `run ${s.run} ${s.status}: ${s.model} ${s.latent}-D on ${s.backend ?? '?'}, ${s.epochs} epoch(s) in ${duration(s.seconds)}; ` +
+          `val mse ${fmt(s.valMse)}${s.bestEpoch !== null && s.bestEpoch !== s.epochs ? ` (epoch ${s.bestEpoch}, kept)` : ''}\n` +
+          (s.recipe ? `recipe: ${s.recipe}\n` : '') +
+          (s.stopMessage ? `${s.stopMessage}\n` : '') +
+          ('activeDims' in s ? `active latent dimensions: ${s.activeDims} of ${s.latent}\n` : ''),
+      );
     }
-    const dataset = datasetRef === undefined ? undefined : resolveDataset(dbPath, datasetRef);
-    const handle = launchTraining({ dbPath, dataset, config, resume, name: flags.name });
-    const view = progressView();
-    handle.onEvent((event) => view.onEvent(event));
-    let stopping = false;
-    const onSigint = () => {
-      if (!stopping) process.stderr.write('\nstopping after this batch and saving (the run stays resumable)...\n');
-      stopping = true;
-      handle.stop();
-    };
-    process.on('SIGINT', onSigint);
-    try {
-      const summary = await handle.done;
-      view.close();
-      if (flags.json) printJson(publicSummary(summary));
-      else {
-        process.stdout.write(
-          `run ${summary.run} ${summary.status}: ${summary.model} on ${summary.backend ?? '?'}, ${summary.epochs} epoch(s) in ${duration(summary.seconds)}; ` +
-            `train loss ${fmt(summary.trainLoss)}, val mse ${fmt(summary.valMse)}\n`,
-        );
-      }
-      if (summary.status === 'failed') throw new UserError(`run ${summary.run} failed: ${summary.error ?? 'unknown error'}`, 'train_failed');
-      if (summary.status === 'interrupted') throw new UserError(`run ${summary.run} was interrupted (${summary.error}); resume it with --resume ${summary.run}`, 'interrupted');
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    if (run.status === 'failed') throw new UserError(`run ${run.id} failed: ${run.error ?? 'unknown error'}`, 'train_failed');
+    if (run.status === 'interrupted') throw new UserError(`run ${run.id} was interrupted (${run.error}); resume it with --resume ${run.id}`, 'interrupted');
   });
 }

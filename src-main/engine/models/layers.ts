@@ -1,14 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ImageShape, TrainConfig } from '../config.ts';
 
-/** Seeded glorot initialisers, one seed per layer, so the same --seed gives the same start. */
+/**
+ * Seeded initialisers, one seed per layer, so the same --seed gives the same start: He
+ * (variance 2/fan-in) before a ReLU keeps activations from shrinking layer by layer;
+ * Glorot elsewhere (codes, outputs, other activations).
+ */
 export class Initialisers {
   private next: number;
   constructor(seed: number) {
     this.next = seed * 1000;
   }
-  kernel(): ReturnType<typeof tf.initializers.glorotUniform> {
-    return tf.initializers.glorotUniform({ seed: this.next++ });
+  kernel(activation: Activation = 'linear'): ReturnType<typeof tf.initializers.glorotUniform> {
+    const seed = this.next++;
+    return activation === 'relu' ? tf.initializers.heNormal({ seed }) : tf.initializers.glorotUniform({ seed });
   }
 }
 
@@ -31,8 +36,12 @@ export function labelInput(config: TrainConfig): tf.SymbolicTensor {
   return tf.input({ shape: [config.labels.length], name: 'label' });
 }
 
+function apply(layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor {
+  return layer.apply(x) as tf.SymbolicTensor;
+}
+
 export function dense(units: number, activation: Activation, init: Initialisers, name: string): tf.layers.Layer {
-  return tf.layers.dense({ units, activation, kernelInitializer: init.kernel(), name });
+  return tf.layers.dense({ units, activation, kernelInitializer: init.kernel(activation), name });
 }
 
 /** Dense stack: encoder layers `enc_dense_i` pair with decoder layers `dec_dense_i` (mirrors, for layer-wise pretraining). */
@@ -58,47 +67,103 @@ export function toImage(flat: tf.SymbolicTensor, shape: ImageShape): tf.Symbolic
   return tf.layers.reshape({ targetShape: [shape.size, shape.size, shape.channels], name: 'to_image' }).apply(flat) as tf.SymbolicTensor;
 }
 
-export function flatten(x: tf.SymbolicTensor): tf.SymbolicTensor {
-  return tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
+export function flatten(x: tf.SymbolicTensor, name = 'flatten'): tf.SymbolicTensor {
+  return tf.layers.flatten({ name }).apply(x) as tf.SymbolicTensor;
+}
+
+/** Layer names of the linear path a PCA fit initialises (see train/fit-pca.ts). */
+export const LINEAR_PATH = { encoder: 'enc_linear', decoder: 'dec_linear' } as const;
+
+/**
+ * Whether a model gets a linear path beside its conv layers: the conv autoencoder with an
+ * MSE loss. The path is PCA (fitted before the first step, then frozen: Adam's steps of
+ * about the learning rate per weight would wreck weights of size 1/sqrt(pixels)) and the
+ * conv layers' last weights start at zero, so training starts from the linear baseline
+ * and learns what it misses.
+ */
+export function hasLinearPath(config: TrainConfig): boolean {
+  return config.model === 'conv-ae' && config.loss === 'mse' && config.activation !== 'linear';
+}
+
+function frozenDense(units: number, init: Initialisers, name: string): tf.layers.Layer {
+  return tf.layers.dense({ units, kernelInitializer: init.kernel(), trainable: false, name });
+}
+
+/** The code: a linear projection of the pixels plus a zero-initialised dense layer on the conv features. */
+export function linearPlusConvCode(image: tf.SymbolicTensor, features: tf.SymbolicTensor, config: TrainConfig, init: Initialisers): tf.SymbolicTensor {
+  const linear = apply(frozenDense(config.latent, init, LINEAR_PATH.encoder), flatten(image, 'flatten_pixels'));
+  const learned = apply(tf.layers.dense({ units: config.latent, kernelInitializer: 'zeros', name: 'code' }), features);
+  return apply(tf.layers.add({ name: 'code_sum' }), [linear, learned] as unknown as tf.SymbolicTensor);
+}
+
+/** The image: a linear map of the code plus the conv decoder's output, whose last layer starts at zero. */
+export function linearPlusConvImage(code: tf.SymbolicTensor, shape: ImageShape, config: TrainConfig, init: Initialisers): tf.SymbolicTensor {
+  const linear = toImage(apply(frozenDense(pixelCount(shape), init, LINEAR_PATH.decoder), code), shape);
+  const learned = convDecoder(code, shape, config, init, true);
+  return apply(tf.layers.add({ name: 'image_sum' }), [linear, learned] as unknown as tf.SymbolicTensor);
 }
 
 export function concat(parts: tf.SymbolicTensor[], name: string): tf.SymbolicTensor {
   return tf.layers.concatenate({ name }).apply(parts) as tf.SymbolicTensor;
 }
 
-/** 3x3 stride-2 'same' convolutions from the input, one per filter width. */
+/** Batch norm then the activation: the conv before it needs no bias. */
+function normAct(h: tf.SymbolicTensor, config: TrainConfig, name: string): tf.SymbolicTensor {
+  const normed = apply(tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn` }), h);
+  return apply(tf.layers.activation({ activation: config.activation, name: `${name}_act` }), normed);
+}
+
+interface ConvSpec {
+  filters: number;
+  kernelSize: number;
+  strides: number;
+  name: string;
+}
+
+function conv(h: tf.SymbolicTensor, spec: ConvSpec, config: TrainConfig, init: Initialisers, transpose = false): tf.SymbolicTensor {
+  const make = transpose ? tf.layers.conv2dTranspose : tf.layers.conv2d;
+  const layer = make({ ...spec, padding: 'same', useBias: false, kernelInitializer: init.kernel(config.activation) });
+  return normAct(apply(layer, h), config, spec.name);
+}
+
+/**
+ * One block per filter width: a 4x4 stride-2 convolution (kernel divisible by the stride,
+ * so every output pixel sees the same number of taps), batch norm, activation; the
+ * smallest map gets a second, 3x3 convolution (cheap there, and it mixes the whole face).
+ */
 export function convEncoderTrunk(x: tf.SymbolicTensor, config: TrainConfig, init: Initialisers): tf.SymbolicTensor {
   let h = x;
   config.filters.forEach((filters, i) => {
-    h = tf.layers
-      .conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: config.activation, kernelInitializer: init.kernel(), name: `enc_conv_${i}` })
-      .apply(h) as tf.SymbolicTensor;
+    h = conv(h, { filters, kernelSize: 4, strides: 2, name: `enc_conv_${i}` }, config, init);
   });
-  return flatten(h);
+  const deepest = config.filters[config.filters.length - 1];
+  h = conv(h, { filters: deepest, kernelSize: 3, strides: 1, name: 'enc_conv_mix' }, config, init);
+  return flatten(h, 'flatten_features');
 }
 
-/** Dense to the smallest feature map, then transposed convolutions mirroring the encoder back to the image. */
-export function convDecoder(z: tf.SymbolicTensor, shape: ImageShape, config: TrainConfig, init: Initialisers): tf.SymbolicTensor {
+/**
+ * The encoder mirrored: dense to the smallest map, a 3x3 convolution there, then 4x4
+ * stride-2 transposed convolutions (no checkerboard: the kernel is divisible by the stride)
+ * with batch norm, the last one to the image's channels.
+ */
+export function convDecoder(z: tf.SymbolicTensor, shape: ImageShape, config: TrainConfig, init: Initialisers, residual = false): tf.SymbolicTensor {
   const layers = config.filters.length;
   const side = shape.size / 2 ** layers;
   const deepest = config.filters[layers - 1];
-  let h = dense(side * side * deepest, config.activation, init, 'dec_dense_map').apply(z) as tf.SymbolicTensor;
-  h = tf.layers.reshape({ targetShape: [side, side, deepest], name: 'to_map' }).apply(h) as tf.SymbolicTensor;
-  for (let i = layers - 1; i >= 0; i--) {
-    const last = i === 0;
-    h = tf.layers
-      .conv2dTranspose({
-        filters: last ? shape.channels : config.filters[i - 1],
-        kernelSize: 3,
-        strides: 2,
-        padding: 'same',
-        activation: last ? outputActivation(config) : config.activation,
-        kernelInitializer: init.kernel(),
-        name: `dec_deconv_${i}`,
-      })
-      .apply(h) as tf.SymbolicTensor;
+  let h = apply(tf.layers.dense({ units: side * side * deepest, useBias: false, kernelInitializer: init.kernel(config.activation), name: 'dec_dense_map' }), z);
+  h = apply(tf.layers.reshape({ targetShape: [side, side, deepest], name: 'to_map' }), h);
+  h = normAct(h, config, 'dec_map');
+  h = conv(h, { filters: deepest, kernelSize: 3, strides: 1, name: 'dec_conv_mix' }, config, init);
+  for (let i = layers - 1; i >= 1; i--) {
+    h = conv(h, { filters: config.filters[i - 1], kernelSize: 4, strides: 2, name: `dec_deconv_${i}` }, config, init, true);
   }
-  return h;
+  // As a residual beside the linear path the output is linear and starts at zero.
+  const out = tf.layers.conv2dTranspose({
+    filters: shape.channels, kernelSize: 4, strides: 2, padding: 'same', name: 'dec_deconv_0',
+    activation: residual ? 'linear' : outputActivation(config),
+    kernelInitializer: residual ? 'zeros' : init.kernel(),
+  });
+  return apply(out, h);
 }
 
 /** Mean and log-variance heads of a Gaussian encoder (logvar starts near 0: unit variance). */

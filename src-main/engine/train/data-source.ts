@@ -26,6 +26,11 @@ export function datasetLabels(db: Db, datasetId: number): string[] {
   return rows.map((r) => r.label);
 }
 
+/** How many usable training images a dataset has (what the recommended recipe is sized by). */
+export function trainingItemCount(db: Db, datasetId: number): number {
+  return (db.prepare("SELECT count(*) AS n FROM items WHERE dataset_id = ? AND status = 'ok' AND split = 'train'").get(datasetId) as { n: number }).n;
+}
+
 /** Usable items of a split ('all' = both), ordered by id. */
 export function loadItems(db: Db, datasetId: number, split: 'train' | 'val' | 'all', labels: string[]): ItemSet {
   const rows = db

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { RunOutcome } from '../../contract/contract.ts';
 import type { Db } from '../../store/open.ts';
 import type { ImageShape, TrainConfig } from '../config.ts';
 import type { Autoencoder, ModelFamily } from '../models/types.ts';
@@ -13,10 +14,42 @@ function floatBlob(values: Float32Array, start: number, length: number): Buffer 
   return Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength);
 }
 
+// A dimension is active when its code mean varies across images by more than this (Burda et al. 2016).
+const ACTIVE_VARIANCE = 0.01;
+
+type LatentUse = Pick<RunOutcome, 'klPerDim' | 'activeDims' | 'warning'>;
+
+/** How a VAE uses its latent: mean KL per dimension, the active dimensions, and a warning on posterior collapse. */
+export function latentUse(means: Float32Array, logvars: Float32Array, latent: number): LatentUse {
+  const n = means.length / latent;
+  const kl = new Float64Array(latent);
+  const sum = new Float64Array(latent);
+  const sumSq = new Float64Array(latent);
+  for (let i = 0; i < n; i++) {
+    for (let d = 0; d < latent; d++) {
+      const m = means[i * latent + d];
+      const lv = logvars[i * latent + d];
+      kl[d] += -0.5 * (1 + lv - m * m - Math.exp(lv));
+      sum[d] += m;
+      sumSq[d] += m * m;
+    }
+  }
+  const variance = (d: number) => sumSq[d] / n - (sum[d] / n) ** 2;
+  const activeDims = Array.from({ length: latent }, (_, d) => d).filter((d) => variance(d) > ACTIVE_VARIANCE).length;
+  const warning =
+    activeDims === 0
+      ? `posterior collapse: no latent dimension carries information (the decoder ignores the code); try a lower --beta or --free-bits 0.5`
+      : activeDims < latent / 2
+        ? `partial posterior collapse: ${activeDims} of ${latent} latent dimensions are active; a smaller --latent or --free-bits may help`
+        : undefined;
+  return { klPerDim: Array.from(kl, (v) => +(v / n).toFixed(4)), activeDims, ...(warning ? { warning } : {}) };
+}
+
 /**
  * Encodes every usable item and stores its code (mean and log-variance for VAEs) and
  * scores: per-pixel MSE of the reconstruction from the (mean) code and, for VAEs, the
  * negative ELBO at the mean code. Replaces what the run had stored, in one transaction.
+ * Returns how a VAE uses its latent (nothing for autoencoders).
  */
 export async function embedAll(
   db: Db,
@@ -27,7 +60,7 @@ export async function embedAll(
   reader: BatchReader,
   items: ItemSet,
   shape: ImageShape,
-): Promise<void> {
+): Promise<LatentUse> {
   const latent = config.latent;
   const codes = new Float32Array(reader.length * latent);
   const logvars = family.variational ? new Float32Array(reader.length * latent) : null;
@@ -62,4 +95,5 @@ export async function embedAll(
       insertScore.run(runId, itemId, mse[i], negElbo ? negElbo[i] : null);
     }
   })();
+  return logvars ? latentUse(codes, logvars, latent) : {};
 }

@@ -21,17 +21,42 @@ const EPS = 1e-7;
 // Noise scale of the stochastic estimate of the encoder Jacobian's squared Frobenius norm.
 const CONTRACTIVE_SIGMA = 0.05;
 
-/** Per-image reconstruction term: Bernoulli (BCE) or Gaussian (sum of squared errors) negative log-likelihood. */
+// Smallest calibrated decoder variance (per-pixel MSE), so log sigma stays finite on a perfect fit.
+const MIN_VARIANCE = 1e-6;
+
+/**
+ * Per-image reconstruction term: Bernoulli (bce), unit-variance Gaussian (mse: sum of
+ * squared errors) or a Gaussian whose variance is calibrated to the batch's MSE (gaussian:
+ * the optimal sigma-VAE of Rybkin et al. 2021, so the likelihood is neither blurry nor
+ * drowned by the KL term), as negative log-likelihoods up to constants.
+ */
 export function reconPerImage(x: tf.Tensor, xHat: tf.Tensor, loss: TrainConfig['loss']): tf.Tensor1D {
   const axes = [1, 2, 3];
   if (loss === 'mse') return tf.squaredDifference(x, xHat).sum(axes) as tf.Tensor1D;
+  if (loss === 'gaussian') {
+    const squared = tf.squaredDifference(x, xHat);
+    const variance = squared.mean().maximum(MIN_VARIANCE);
+    const pixels = squared.size / squared.shape[0];
+    return squared.sum(axes).div(variance.mul(2)).add(variance.log().mul(pixels / 2)) as tf.Tensor1D;
+  }
   const p = xHat.clipByValue(EPS, 1 - EPS);
   return x.mul(p.log()).add(tf.scalar(1).sub(x).mul(tf.scalar(1).sub(p).log())).sum(axes).neg() as tf.Tensor1D;
 }
 
+/** KL(q(z|x) || N(0, I)) per image and latent dimension, [n, latent]. */
+export function klPerDim(mean: tf.Tensor, logvar: tf.Tensor): tf.Tensor2D {
+  return tf.scalar(-0.5).mul(tf.scalar(1).add(logvar).sub(mean.square()).sub(logvar.exp())) as tf.Tensor2D;
+}
+
 /** KL(q(z|x) || N(0, I)) per image. */
 export function klPerImage(mean: tf.Tensor, logvar: tf.Tensor): tf.Tensor1D {
-  return tf.scalar(-0.5).mul(tf.scalar(1).add(logvar).sub(mean.square()).sub(logvar.exp())).sum(1) as tf.Tensor1D;
+  return klPerDim(mean, logvar).sum(1) as tf.Tensor1D;
+}
+
+/** The batch's KL charge: with free bits, a dimension's mean KL below `freeBits` nats costs nothing (Kingma et al. 2016). */
+function klCharge(mean: tf.Tensor, logvar: tf.Tensor, freeBits: number): tf.Scalar {
+  const perDim = klPerDim(mean, logvar).mean(0);
+  return (freeBits > 0 ? perDim.maximum(freeBits) : perDim).sum() as tf.Scalar;
 }
 
 function corrupt(x: tf.Tensor4D, denoise: NonNullable<TrainConfig['denoise']>, seed: number): tf.Tensor4D {
@@ -49,7 +74,8 @@ function decoderInput(z: tf.Tensor, batch: Batch): tf.Tensor | tf.Tensor[] {
 
 /**
  * The loss of one batch. `training` turns on input corruption and the VAE's sampling
- * (seeded by `seed`); evaluation decodes the mean code. Call inside tf.tidy or minimize.
+ * (seeded by `seed`); evaluation decodes the mean code. `klWeight` is the VAE's KL weight
+ * now (rising to beta during the KL warm-up); evaluation uses beta. Call inside tf.tidy or minimize.
  */
 export function objective(
   model: Autoencoder,
@@ -58,6 +84,7 @@ export function objective(
   batch: Batch,
   training: boolean,
   seed: number,
+  klWeight = config.beta,
 ): LossTerms {
   const { x } = batch;
   const input = training && config.denoise ? corrupt(x, config.denoise, seed) : x;
@@ -67,7 +94,8 @@ export function objective(
     const z = training ? mean.add(logvar.mul(0.5).exp().mul(tf.randomNormal(mean.shape, 0, 1, 'float32', seed))) : mean;
     const xHat = model.decoder.apply(decoderInput(z, batch), { training }) as tf.Tensor;
     const kl = klPerImage(mean, logvar);
-    const loss = reconPerImage(x, xHat, config.loss).add(kl.mul(config.beta)).mean() as tf.Scalar;
+    const charge = training ? klCharge(mean, logvar, config.freeBits) : kl.mean();
+    const loss = reconPerImage(x, xHat, config.loss).mean().add(charge.mul(klWeight)) as tf.Scalar;
     const mse = tf.squaredDifference(x, xHat.clipByValue(0, 1)).mean() as tf.Scalar;
     return { loss, mse, kl: kl.mean() as tf.Scalar };
   }

@@ -3,11 +3,13 @@ import { UserError } from '../../errors.ts';
 import type { Db } from '../../store/open.ts';
 import { useTrainingBackend } from '../backend.ts';
 import type { ImageShape, TrainConfig } from '../config.ts';
+import type { RunOutcome } from '../../contract/contract.ts';
 import type { EpochMetrics, RunSummary, TrainEvent } from '../events.ts';
 import { familyOf } from '../models/registry.ts';
+import { hasLinearPath, LINEAR_PATH } from '../models/layers.ts';
 import type { Autoencoder, ModelFamily } from '../models/types.ts';
 import { readRun } from '../run-record.ts';
-import { runSummary, setRunStatus } from '../runs.ts';
+import { runSummary, setRunStatus, updateRunConfig, writeOutcome } from '../runs.ts';
 import { loadModelPart, modelRow, optimizerRow, restoreOptimizer, storedWeightsEpoch, writeWeights } from '../weights-store.ts';
 import { makeBatch } from './batches.ts';
 import { BatchReader, loadItems, openPixels, type ItemSet } from './data-source.ts';
@@ -16,6 +18,8 @@ import { evaluate } from './evaluate.ts';
 import { fitPca } from './fit-pca.ts';
 import { objective, trainableVariables } from './objective.ts';
 import { pretrainLayerwise } from './pretrain.ts';
+import { WeightsSnapshot } from './best-weights.ts';
+import { klWeight, learningRate, patience } from './schedule.ts';
 import { epochOrder } from './shuffle.ts';
 
 export interface TrainHooks {
@@ -35,6 +39,13 @@ interface Session {
   shape: ImageShape;
   model: Autoencoder;
   hooks: TrainHooks;
+  /** Epochs the schedule is laid over: config.epochs, fewer when the time bound needs it. */
+  plannedEpochs: number;
+}
+
+// The rate tfjs' Adam reads at each step (no public setter; the schedule sets it before each batch).
+function setLearningRate(optimizer: tf.AdamOptimizer, rate: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = rate;
 }
 
 async function saveEpoch(s: Session, optimizer: tf.Optimizer | null, metrics: EpochMetrics | null, epochsDone: number, seconds: number): Promise<void> {
@@ -59,10 +70,11 @@ async function saveEpoch(s: Session, optimizer: tf.Optimizer | null, metrics: Ep
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** One pass over the training set; returns the mean batch loss, or null when stopped part-way. */
-async function trainEpoch(s: Session, optimizer: tf.Optimizer, reader: BatchReader, items: ItemSet, epoch: number, started: number): Promise<{ loss: number | null; samples: number }> {
+async function trainEpoch(s: Session, optimizer: tf.AdamOptimizer, reader: BatchReader, items: ItemSet, epoch: number, started: number): Promise<{ loss: number | null; samples: number }> {
   const { config, hooks } = s;
   const order = epochOrder(reader.length, config.seed, epoch);
   const batches = Math.ceil(order.length / config.batch);
+  const totalSteps = s.plannedEpochs * batches;
   const reportEvery = Math.max(1, Math.floor(batches / REPORTS_PER_EPOCH));
   const vars = trainableVariables(s.model);
   let sum: tf.Tensor = tf.scalar(0);
@@ -71,9 +83,12 @@ async function trainEpoch(s: Session, optimizer: tf.Optimizer, reader: BatchRead
     for (let b = 0; b < batches; b++) {
       const positions = order.subarray(b * config.batch, Math.min(order.length, (b + 1) * config.batch));
       const stepSeed = config.seed * 1_000_003 + epoch * 100_003 + b;
+      const step = (epoch - 1) * batches + b;
+      setLearningRate(optimizer, learningRate(config.lr, step, totalSteps));
+      const beta = klWeight(config.beta, config.klWarmup, step, totalSteps);
       const cost = tf.tidy(() => {
         const batch = makeBatch(reader, items, positions, s.shape, config.labels.length);
-        return optimizer.minimize(() => objective(s.model, s.family, config, batch, true, stepSeed).loss, true, vars)!;
+        return optimizer.minimize(() => objective(s.model, s.family, config, batch, true, stepSeed, beta).loss, true, vars)!;
       });
       const next = sum.add(cost);
       sum.dispose();
@@ -90,8 +105,8 @@ async function trainEpoch(s: Session, optimizer: tf.Optimizer, reader: BatchRead
         }
         const elapsed = (performance.now() - started) / 1000;
         const samplesPerSecond = samples / Math.max(elapsed, 1e-9);
-        const remaining = order.length - samples + (config.epochs - epoch) * order.length;
-        hooks.emit({ type: 'progress', epoch, epochs: config.epochs, batch: b + 1, batches, loss, samplesPerSecond, etaSeconds: remaining / samplesPerSecond });
+        const remaining = order.length - samples + (s.plannedEpochs - epoch) * order.length;
+        hooks.emit({ type: 'progress', epoch, epochs: s.plannedEpochs, batch: b + 1, batches, loss, samplesPerSecond, etaSeconds: remaining / samplesPerSecond });
       }
       if (stopping) return { loss: null, samples };
     }
@@ -99,6 +114,111 @@ async function trainEpoch(s: Session, optimizer: tf.Optimizer, reader: BatchRead
   } finally {
     sum.dispose();
   }
+}
+
+interface Splits {
+  train: BatchReader;
+  trainItems: ItemSet;
+  val: BatchReader | null;
+  valItems: ItemSet;
+  resumeFrom: number;
+  /** Training seconds the run had spent before this session (resuming). */
+  secondsBefore: number;
+}
+
+const stopMessages: Record<RunOutcome['stopReason'], (epoch: number, best: number) => string> = {
+  planned: (epoch, best) => `ran the ${epoch} planned epochs${best === epoch ? '' : `; kept epoch ${best}, the best on validation`}`,
+  'early-stop': (epoch, best) => `stopped early after epoch ${epoch}: validation loss had not improved since epoch ${best}, whose weights are kept`,
+  'time-limit': (epoch, best) => `stopped at the time bound after epoch ${epoch}${best === epoch ? '' : `; kept epoch ${best}, the best on validation`}`,
+  user: (epoch) => `stopped on request after epoch ${epoch}`,
+};
+
+/**
+ * Epochs of gradient descent under the run's plan: the learning-rate schedule, early
+ * stopping on the validation loss (keeping the best epoch's weights), the time bound
+ * (after the first epoch the plan shrinks to what fits), and stop requests.
+ */
+async function fitByGradient(s: Session, optimizer: tf.AdamOptimizer, d: Splits): Promise<RunOutcome> {
+  const { config, hooks } = s;
+  const budget = config.maxMinutes === null ? Infinity : config.maxMinutes * 60;
+  const waitEpochs = patience(config.epochs);
+  let best: WeightsSnapshot | null = null;
+  let bestLoss = Infinity;
+  let spent = d.secondsBefore;
+  let sessionSeconds = 0;
+  let epoch = d.resumeFrom;
+  let reason: RunOutcome['stopReason'] = 'planned';
+  try {
+    while (epoch < s.plannedEpochs) {
+      epoch++;
+      const started = performance.now();
+      const { loss, samples } = await trainEpoch(s, optimizer, d.train, d.trainItems, epoch, started);
+      const trainSeconds = (performance.now() - started) / 1000;
+      if (loss === null) {
+        await saveEpoch(s, optimizer, null, epoch - 1, trainSeconds);
+        epoch--;
+        reason = 'user';
+        break;
+      }
+      const valEval = d.val ? await evaluate(s.model, s.family, config, d.val, d.valItems, s.shape) : null;
+      const seconds = (performance.now() - started) / 1000;
+      spent += seconds;
+      const metrics: EpochMetrics = {
+        epoch,
+        trainLoss: loss,
+        valLoss: valEval?.loss ?? null,
+        valMse: valEval?.mse ?? null,
+        valKl: valEval?.kl ?? null,
+        samplesPerSecond: samples / trainSeconds,
+        seconds,
+      };
+      sessionSeconds += seconds;
+      if (Number.isFinite(budget)) fitPlanToBudget(s, epoch, sessionSeconds / (epoch - d.resumeFrom), budget - spent);
+      await saveEpoch(s, optimizer, metrics, epoch, seconds);
+      hooks.emit({ type: 'epoch', epochs: s.plannedEpochs, ...metrics });
+      const watched = metrics.valLoss ?? metrics.trainLoss;
+      if (config.earlyStop && watched < bestLoss) {
+        bestLoss = watched;
+        best?.dispose();
+        best = WeightsSnapshot.take(s.model, epoch);
+      }
+      if (hooks.shouldStop() && epoch < s.plannedEpochs) {
+        reason = 'user';
+        break;
+      }
+      if (config.earlyStop && best && epoch - best.epoch >= waitEpochs) {
+        reason = 'early-stop';
+        break;
+      }
+      if (spent >= budget && epoch < s.plannedEpochs) {
+        reason = 'time-limit';
+        break;
+      }
+    }
+    let kept = epoch;
+    if (best && best.epoch !== epoch) {
+      best.restore(s.model);
+      kept = best.epoch;
+      await saveEpoch(s, optimizer, null, epoch, 0);
+    }
+    const message = stopMessages[reason](epoch, kept);
+    hooks.emit({ type: 'log', message });
+    return { stopReason: reason, message, bestEpoch: kept };
+  } finally {
+    best?.dispose();
+  }
+}
+
+/**
+ * After each epoch, lays the schedule over the epochs that fit in the time left at the mean
+ * epoch time so far (never more than planned); stored, so a resume keeps it.
+ */
+function fitPlanToBudget(s: Session, epoch: number, epochSeconds: number, secondsLeft: number): void {
+  const fit = Math.min(s.config.epochs, Math.max(epoch, epoch + Math.floor(secondsLeft / epochSeconds)));
+  if (fit === s.plannedEpochs) return;
+  s.plannedEpochs = fit;
+  updateRunConfig(s.db, s.runId, { ...s.config, epochs: fit });
+  s.hooks.emit({ type: 'log', message: `time bound ${s.config.maxMinutes} min: the schedule now spans ${fit} epochs (${epochSeconds.toFixed(1)} s per epoch so far)` });
 }
 
 /**
@@ -124,17 +244,19 @@ export async function trainRun(db: Db, dbPath: string, runId: number, hooks: Tra
   const resuming = storedWeightsEpoch(db, runId) !== null;
   const resumeFrom = resuming ? run.epochsDone : 0;
   let model: Autoencoder | null = null;
-  let optimizer: tf.Optimizer | null = null;
+  let optimizer: tf.AdamOptimizer | null = null;
   try {
     const train = new BatchReader(cache, trainItems);
     const val = valItems.itemIds.length > 0 ? new BatchReader(cache, valItems) : null;
     model = resuming
       ? { encoder: await loadModelPart(db, runId, 'encoder'), decoder: await loadModelPart(db, runId, 'decoder') }
       : family.build(config, shape);
-    const s: Session = { db, runId, config, family, shape, model, hooks };
+    const s: Session = { db, runId, config, family, shape, model, hooks, plannedEpochs: config.epochs };
     if (resuming) hooks.emit({ type: 'log', message: `resuming run ${runId} after epoch ${resumeFrom}` });
 
     let stopped = false;
+    writeOutcome(db, runId, null);
+    let outcome: RunOutcome = { stopReason: 'planned', message: 'fitted in closed form', bestEpoch: 1 };
     if (family.closedForm) {
       if (!resuming) {
         const started = performance.now();
@@ -149,39 +271,21 @@ export async function trainRun(db: Db, dbPath: string, runId: number, hooks: Tra
     } else {
       optimizer = tf.train.adam(config.lr);
       if (resuming) await restoreOptimizer(db, runId, optimizer);
-      else if (config.pretrain === 'layerwise') {
+      else if (hasLinearPath(config)) {
+        fitPca(model, train, shape.size * shape.size * shape.channels, config.latent, config.seed, LINEAR_PATH);
+        hooks.emit({ type: 'log', message: 'linear path set to PCA; the conv layers learn what it misses' });
+      } else if (config.pretrain === 'layerwise') {
         await pretrainLayerwise(model, config, train, (message) => hooks.emit({ type: 'log', message }), () => hooks.shouldStop());
       }
-      for (let epoch = resumeFrom + 1; epoch <= config.epochs; epoch++) {
-        const started = performance.now();
-        const { loss, samples } = await trainEpoch(s, optimizer, train, trainItems, epoch, started);
-        const trainSeconds = (performance.now() - started) / 1000;
-        if (loss === null) {
-          await saveEpoch(s, optimizer, null, epoch - 1, trainSeconds);
-          stopped = true;
-          break;
-        }
-        const valEval = val ? await evaluate(model, family, config, val, valItems, shape) : null;
-        const seconds = (performance.now() - started) / 1000;
-        const metrics: EpochMetrics = {
-          epoch,
-          trainLoss: loss,
-          valLoss: valEval?.loss ?? null,
-          valMse: valEval?.mse ?? null,
-          valKl: valEval?.kl ?? null,
-          samplesPerSecond: samples / trainSeconds,
-          seconds,
-        };
-        await saveEpoch(s, optimizer, metrics, epoch, seconds);
-        hooks.emit({ type: 'epoch', epochs: config.epochs, ...metrics });
-        if (hooks.shouldStop() && epoch < config.epochs) {
-          stopped = true;
-          break;
-        }
-      }
+      outcome = await fitByGradient(s, optimizer, { train, trainItems, val, valItems, resumeFrom, secondsBefore: run.seconds });
+      stopped = outcome.stopReason === 'user';
     }
     hooks.emit({ type: 'log', message: `encoding ${allItems.itemIds.length} images` });
-    await embedAll(db, runId, model, family, config, new BatchReader(cache, allItems), allItems, shape);
+    const latentUse = await embedAll(db, runId, model, family, config, new BatchReader(cache, allItems), allItems, shape);
+    outcome = { ...outcome, ...latentUse };
+    writeOutcome(db, runId, outcome);
+    hooks.emit({ type: 'outcome', outcome });
+    if (outcome.warning) hooks.emit({ type: 'log', message: `warning: ${outcome.warning}` });
     const status = stopped ? 'stopped' : 'completed';
     setRunStatus(db, runId, status, { pid: null });
     hooks.emit({ type: 'status', status });
