@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { withNodeThreads } from './wasm-thread-workers.ts';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { unrefThreads, withNodeThreads } from './wasm-thread-workers.ts';
 
 export interface WasmOptions {
   /** Threads XNNPACK may use; default LATENT_LAB_THREADS, else every core. 1 loads the single-thread binary. */
@@ -28,6 +29,7 @@ export async function loadWasmBackend(options: WasmOptions = {}): Promise<string
     const ok = threads > 1 ? await withNodeThreads(threads, () => tf.setBackend('wasm')) : await tf.setBackend('wasm');
     if (!ok) return 'the wasm backend failed to initialise';
     await tf.ready();
+    if (threads > 1) unrefThreads((tf.backend() as BackendWasm).wasm);
     return null;
   } catch (error) {
     return `the wasm backend could not be loaded (${(error as Error).message})`;

@@ -14,6 +14,9 @@ import path from 'node:path';
  * The module also caps its XNNPACK pool at half the logical cores it reads from os.cpus()
  * (taking every core for two hyperthreads), so two cores would give one thread; while it
  * initialises, os.cpus() reports twice the threads asked for.
+ *
+ * Emscripten keeps a running thread's worker referenced, and XNNPACK's pool threads run for
+ * the life of the module, so they would keep Node from ever exiting; they are unreferenced.
  */
 
 /** The shipped worker's code that imports the module script (here a Blob), to be replaced. */
@@ -46,6 +49,15 @@ function nodeWorkerFile(): string {
   }
   workerFile = file;
   return file;
+}
+
+interface ThreadedModule {
+  PThread: { runningWorkers: { unref(): void }[] };
+}
+
+/** Lets Node exit while the pool threads of the threaded wasm module `wasmModule` run. */
+export function unrefThreads(wasmModule: unknown): void {
+  for (const worker of (wasmModule as ThreadedModule).PThread.runningWorkers) worker.unref();
 }
 
 /** Runs `init` (the threaded wasm backend's initialisation) so that it starts `threads` threads in Node. */
