@@ -5,8 +5,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { unrefThreads, withNodeThreads } from './wasm-thread-workers.ts';
 
+/** XNNPACK's pool in tfjs's wasm module has at most 8 threads. */
+export const MAX_WASM_THREADS = 8;
+
 export interface WasmOptions {
-  /** Threads XNNPACK may use; default LATENT_LAB_THREADS, else every core. 1 loads the single-thread binary. */
+  /** Threads XNNPACK may use (at most MAX_WASM_THREADS); default LATENT_LAB_THREADS, else every core. 1 loads the single-thread binary. */
   threads?: number;
 }
 
@@ -22,7 +25,7 @@ export async function loadWasmBackend(options: WasmOptions = {}): Promise<string
     const require = createRequire(import.meta.url);
     const distDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
     wasm.setWasmPaths(distDir + path.sep);
-    const threads = options.threads ?? defaultThreads();
+    const threads = Math.min(options.threads ?? defaultThreads(), MAX_WASM_THREADS);
     // tfjs says Node has no wasm threads; it has, with the help of wasm-thread-workers.ts.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
     wasm.setThreadsCount(threads);
