@@ -5,9 +5,33 @@ import * as tf from '@tensorflow/tfjs';
  * `deep-ae --hidden 256 --latent 32`, `conv-ae --filters 16,32 --latent 16` and a conv VAE:
  * 3x3 stride-2 ReLU convs mirrored by transposed convs). Decoders output logits; the loss is
  * binary cross-entropy on them (a sigmoid output layer trained with BCE), summed per image.
+ * The 32x32 and 64x64 RGB cases use the engine's default filters at those sizes (32,64,128).
  */
-export type ReferenceModelName = 'dense-ae' | 'conv-ae' | 'conv-vae';
-export const REFERENCE_MODELS: ReferenceModelName[] = ['dense-ae', 'conv-ae', 'conv-vae'];
+export const REFERENCE_MODELS = [
+  'dense-ae',
+  'conv-ae',
+  'conv-vae',
+  'conv-ae-32rgb',
+  'conv-vae-32rgb',
+  'conv-ae-64rgb',
+  'conv-vae-64rgb',
+] as const;
+export type ReferenceModelName = (typeof REFERENCE_MODELS)[number];
+
+export interface ImageShape {
+  size: number;
+  channels: number;
+}
+
+export function imageShapeOf(name: ReferenceModelName): ImageShape {
+  if (name.endsWith('-32rgb')) return { size: 32, channels: 3 };
+  if (name.endsWith('-64rgb')) return { size: 64, channels: 3 };
+  return { size: 28, channels: 1 };
+}
+
+function filtersOf({ size }: ImageShape): number[] {
+  return size === 28 ? [16, 32] : [32, 64, 128];
+}
 
 export interface ReferenceModel {
   /** Input shape of one sample. */
@@ -40,33 +64,51 @@ function denseAe(): { encoder: tf.Sequential; decoder: tf.Sequential } {
   return { encoder, decoder };
 }
 
-function convEncoder(codeUnits: number): tf.Sequential {
-  return tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
-      tf.layers.conv2d({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: codeUnits }),
-    ],
-  });
+function convEncoder(shape: ImageShape, codeUnits: number): tf.Sequential {
+  const convs = filtersOf(shape).map((filters, i) =>
+    tf.layers.conv2d({
+      ...(i === 0 ? { inputShape: [shape.size, shape.size, shape.channels] } : {}),
+      filters,
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      activation: 'relu',
+    }),
+  );
+  return tf.sequential({ layers: [...convs, tf.layers.flatten(), tf.layers.dense({ units: codeUnits })] });
 }
 
-function convDecoder(latent: number): tf.Sequential {
+function convDecoder(shape: ImageShape, latent: number): tf.Sequential {
+  const filters = filtersOf(shape);
+  const side = shape.size / 2 ** filters.length;
+  const deepest = filters.at(-1)!;
+  // Transposed convs back up through the encoder's widths, the last one to the image's channels.
+  const widths = [...filters.slice(0, -1).reverse(), shape.channels];
   return tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [latent], units: 7 * 7 * 32, activation: 'relu' }),
-      tf.layers.reshape({ targetShape: [7, 7, 32] }),
-      tf.layers.conv2dTranspose({ filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
-      tf.layers.conv2dTranspose({ filters: 1, kernelSize: 3, strides: 2, padding: 'same' }),
+      tf.layers.dense({ inputShape: [latent], units: side * side * deepest, activation: 'relu' }),
+      tf.layers.reshape({ targetShape: [side, side, deepest] }),
+      ...widths.map((width, i) =>
+        tf.layers.conv2dTranspose({
+          filters: width,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          activation: i < widths.length - 1 ? 'relu' : 'linear',
+        }),
+      ),
     ],
   });
 }
 
 export function buildReferenceModel(name: ReferenceModelName): ReferenceModel {
   const latent = name === 'dense-ae' ? 32 : 16;
-  const isVae = name === 'conv-vae';
+  const isVae = name.startsWith('conv-vae');
+  const shape = imageShapeOf(name);
   const { encoder, decoder } =
-    name === 'dense-ae' ? denseAe() : { encoder: convEncoder(isVae ? 2 * latent : latent), decoder: convDecoder(latent) };
+    name === 'dense-ae'
+      ? denseAe()
+      : { encoder: convEncoder(shape, isVae ? 2 * latent : latent), decoder: convDecoder(shape, latent) };
   const loss = (x: tf.Tensor): tf.Scalar => {
     const code = encoder.apply(x) as tf.Tensor2D;
     if (!isVae) return bceWithLogits(decoder.apply(code) as tf.Tensor, x);
@@ -76,7 +118,7 @@ export function buildReferenceModel(name: ReferenceModelName): ReferenceModel {
     return bceWithLogits(decoder.apply(z) as tf.Tensor, x).add(kl) as tf.Scalar;
   };
   return {
-    sampleShape: name === 'dense-ae' ? [784] : [28, 28, 1],
+    sampleShape: name === 'dense-ae' ? [784] : [shape.size, shape.size, shape.channels],
     hasConv: name !== 'dense-ae',
     loss,
     dispose: () => {

@@ -1,9 +1,11 @@
-"""PyTorch side of bench/train.ts: trains the reference shapes on one CPU thread.
+"""PyTorch side of bench/train.ts: trains the reference shapes on N CPU threads.
 
-Usage: /usr/bin/python3 bench/torch_reference.py --steps N [--chunk K] [--models dense-ae,conv-ae,conv-vae]
+Usage: /usr/bin/python3 bench/torch_reference.py --steps N [--chunk K] [--threads T] [--models dense-ae,conv-ae,...]
 Prints one JSON line per model: {"model", "samples_per_s" (median over chunks), "best_samples_per_s", "loss"}.
-The shapes mirror bench/train.ts: 3x3 stride-2 ReLU convs mirrored by transposed convs,
-sigmoid output, binary cross-entropy, Adam (lr 1e-3), batch 128.
+The shapes mirror bench/reference-models.ts: 3x3 stride-2 ReLU convs (16,32 at 28x28 gray;
+32,64,128 at 32x32 and 64x64 RGB) mirrored by transposed convs, sigmoid output, binary
+cross-entropy, Adam (lr 1e-3), batch 128. RGB images are Fashion-MNIST upscaled (nearest) with
+the gray scaled by 1, 0.8, 0.6 per channel, as bench/train.ts makes them.
 """
 import argparse
 import gzip
@@ -20,11 +22,24 @@ IMAGES = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 BATCH = 128
 
 
-def load_images(limit):
+def load_images(limit, size=28, channels=1):
     with gzip.open(IMAGES, "rb") as f:
         data = np.frombuffer(f.read(), dtype=np.uint8, offset=16)
     images = data.reshape(-1, 1, 28, 28)[:limit].astype(np.float32) / 255.0
-    return torch.from_numpy(images)
+    source = np.arange(size) * 28 // size
+    images = images[:, :, source][:, :, :, source]
+    if channels == 3:
+        images = np.concatenate([images, images * 0.8, images * 0.6], axis=1)
+    return torch.from_numpy(np.ascontiguousarray(images))
+
+
+def shape_of(name):
+    """(size, channels, filters) of a reference model's images and encoder."""
+    if name.endswith("-32rgb"):
+        return 32, 3, [32, 64, 128]
+    if name.endswith("-64rgb"):
+        return 64, 3, [32, 64, 128]
+    return 28, 1, [16, 32]
 
 
 class DenseAE(nn.Module):
@@ -38,28 +53,38 @@ class DenseAE(nn.Module):
         return F.binary_cross_entropy_with_logits(logits, x.flatten(1), reduction="sum") / x.shape[0]
 
 
-def conv_encoder():
-    # 28x28x1 -> 14x14x16 -> 7x7x32 ('same' padding, stride 2)
-    return nn.Sequential(
-        nn.Conv2d(1, 16, 3, stride=2, padding=1), nn.ReLU(),
-        nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.ReLU(),
-        nn.Flatten(),
-    )
+def conv_encoder(channels, filters):
+    # each 3x3 stride-2 conv ('same' padding) halves the side
+    layers = []
+    for width in filters:
+        layers += [nn.Conv2d(channels, width, 3, stride=2, padding=1), nn.ReLU()]
+        channels = width
+    return nn.Sequential(*layers, nn.Flatten())
 
 
-def conv_decoder(latent):
-    return nn.Sequential(
-        nn.Linear(latent, 7 * 7 * 32), nn.ReLU(), nn.Unflatten(1, (32, 7, 7)),
-        nn.ConvTranspose2d(32, 16, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
-        nn.ConvTranspose2d(16, 1, 3, stride=2, padding=1, output_padding=1),
-    )
+def conv_decoder(latent, size, channels, filters):
+    side = size // 2 ** len(filters)
+    layers = [nn.Linear(latent, side * side * filters[-1]), nn.ReLU(), nn.Unflatten(1, (filters[-1], side, side))]
+    widths = list(reversed(filters[:-1])) + [channels]
+    previous = filters[-1]
+    for i, width in enumerate(widths):
+        layers.append(nn.ConvTranspose2d(previous, width, 3, stride=2, padding=1, output_padding=1))
+        if i < len(widths) - 1:
+            layers.append(nn.ReLU())
+        previous = width
+    return nn.Sequential(*layers)
+
+
+def code_units(size, filters):
+    side = size // 2 ** len(filters)
+    return side * side * filters[-1]
 
 
 class ConvAE(nn.Module):
-    def __init__(self, latent=16):
+    def __init__(self, size, channels, filters, latent=16):
         super().__init__()
-        self.encoder = nn.Sequential(conv_encoder(), nn.Linear(7 * 7 * 32, latent))
-        self.decoder = conv_decoder(latent)
+        self.encoder = nn.Sequential(conv_encoder(channels, filters), nn.Linear(code_units(size, filters), latent))
+        self.decoder = conv_decoder(latent, size, channels, filters)
 
     def forward(self, x):
         logits = self.decoder(self.encoder(x))
@@ -67,12 +92,12 @@ class ConvAE(nn.Module):
 
 
 class ConvVAE(nn.Module):
-    def __init__(self, latent=16):
+    def __init__(self, size, channels, filters, latent=16):
         super().__init__()
-        self.encoder = conv_encoder()
-        self.mean = nn.Linear(7 * 7 * 32, latent)
-        self.log_var = nn.Linear(7 * 7 * 32, latent)
-        self.decoder = conv_decoder(latent)
+        self.encoder = conv_encoder(channels, filters)
+        self.mean = nn.Linear(code_units(size, filters), latent)
+        self.log_var = nn.Linear(code_units(size, filters), latent)
+        self.decoder = conv_decoder(latent, size, channels, filters)
 
     def forward(self, x):
         h = self.encoder(x)
@@ -84,13 +109,19 @@ class ConvVAE(nn.Module):
         return (reconstruction + kl) / x.shape[0]
 
 
-MODELS = {"dense-ae": DenseAE, "conv-ae": ConvAE, "conv-vae": ConvVAE}
+MODELS = ["dense-ae", "conv-ae", "conv-vae", "conv-ae-32rgb", "conv-vae-32rgb", "conv-ae-64rgb", "conv-vae-64rgb"]
+
+
+def build(name):
+    if name == "dense-ae":
+        return DenseAE()
+    return (ConvVAE if name.startswith("conv-vae") else ConvAE)(*shape_of(name))
 
 
 def bench(name, images, steps, chunk, warmup=3):
     """Median throughput over chunks of `chunk` steps (robust to other load on the machine)."""
     torch.manual_seed(0)
-    model = MODELS[name]()
+    model = build(name)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     batches = images.shape[0] // BATCH
     loss = None
@@ -120,11 +151,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--chunk", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--models", default=",".join(MODELS))
     args = parser.parse_args()
-    torch.set_num_threads(1)
-    images = load_images(BATCH * 100)
+    torch.set_num_threads(args.threads)
     for name in args.models.split(","):
+        size, channels, _ = shape_of(name)
+        images = load_images(BATCH * (100 if size == 28 else 10), size, channels)
         print(json.dumps(bench(name, images, args.steps, args.chunk)), flush=True)
 
 

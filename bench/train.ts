@@ -1,22 +1,26 @@
 /**
  * Training throughput of the reference models on every available tfjs backend, side by side
- * with PyTorch (1 thread, Debian's python3-torch) on the same shapes, in one run.
+ * with PyTorch (Debian's python3-torch) on 1 thread and on every core, on the same shapes, in one run.
  *
- *   node --import tsx bench/train.ts [--steps 60] [--cpu-steps 2] [--models dense-ae,conv-ae,conv-vae]
+ *   node --import tsx bench/train.ts [--steps 60] [--big-steps 6] [--cpu-steps 2] [--threads N]
+ *                                    [--models dense-ae,conv-ae,conv-vae,conv-ae-32rgb,...]
  *
- * 'wasm (stock)' is the wasm backend as shipped (the "before"); 'wasm' adds this project's
- * kernels and fast paths (the "after"). Throughput is the median over chunks of steps, so a
- * burst of other work on a shared machine does not decide the figure.
+ * 'wasm (stock)' is the wasm backend as shipped (the "before"); 'wasm, N threads' adds this
+ * project's kernels and fast paths (the "after") on 1 thread and on N (default: every core).
+ * A process loads the wasm module once, so each thread count runs in a child process.
+ * --big-steps applies to the 32x32 and 64x64 RGB cases. Throughput is the median over chunks of
+ * steps, so a burst of other work on a shared machine does not decide the figure.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../src-main/engine/backends/select.ts';
 import { CONV_GRADIENT_KERNELS, missingKernels } from '../src-main/engine/backends/kernels-available.ts';
 import { setWasmTrainingKernels } from '../src-main/engine/backends/wasm/register-training-kernels.ts';
-import { buildReferenceModel, REFERENCE_MODELS, type ReferenceModelName } from './reference-models.ts';
+import { buildReferenceModel, imageShapeOf, REFERENCE_MODELS, type ReferenceModelName } from './reference-models.ts';
 
 const IMAGES = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 const BATCH = 128;
@@ -27,23 +31,46 @@ const PYTHON_WITH_TORCH = '/usr/bin/python3';
 const { values } = parseArgs({
   options: {
     steps: { type: 'string', default: '60' },
+    'big-steps': { type: 'string', default: '6' },
     'cpu-steps': { type: 'string', default: '2' },
+    threads: { type: 'string', default: String(os.availableParallelism()) },
     models: { type: 'string', default: REFERENCE_MODELS.join(',') },
+    // Internal: run only the wasm rows on this many threads and print them as JSON.
+    'wasm-child': { type: 'string' },
   },
 });
 const steps = Number(values.steps);
+const bigSteps = Number(values['big-steps']);
 const cpuSteps = Number(values['cpu-steps']);
+const threads = Number(values.threads);
 const models = values.models.split(',') as ReferenceModelName[];
 for (const name of models) {
   if (!REFERENCE_MODELS.includes(name)) throw new Error(`Unknown model ${name}; choose from ${REFERENCE_MODELS.join(', ')}`);
 }
+const isBig = (name: ReferenceModelName) => imageShapeOf(name).size > 28;
+const stepsFor = (name: ReferenceModelName, count = steps) => (isBig(name) ? Math.min(count, bigSteps) : count);
 
-/** Fashion-MNIST training images scaled to [0, 1], enough for `batches` distinct batches. */
-function loadImages(batches: number): Float32Array {
+/**
+ * Fashion-MNIST training images scaled to [0, 1], enough for `batches` distinct batches, at the
+ * model's shape: upscaled (nearest) and, for RGB, the gray scaled by 1, 0.8, 0.6 per channel
+ * (as torch_reference.py does).
+ */
+function loadImages(batches: number, name: ReferenceModelName): Float32Array {
+  const { size, channels } = imageShapeOf(name);
   const bytes = zlib.gunzipSync(fs.readFileSync(IMAGES));
   const count = Math.min(bytes.readUInt32BE(4), batches * BATCH);
-  const pixels = new Float32Array(count * 784);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = bytes[16 + i] / 255;
+  const pixels = new Float32Array(count * size * size * channels);
+  const source = Array.from({ length: size }, (_, i) => Math.floor((i * 28) / size));
+  const scale = [1, 0.8, 0.6];
+  let out = 0;
+  for (let image = 0; image < count; image++) {
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const gray = bytes[16 + image * 784 + source[y] * 28 + source[x]] / 255;
+        for (let c = 0; c < channels; c++) pixels[out++] = gray * scale[c];
+      }
+    }
+  }
   return pixels;
 }
 
@@ -68,7 +95,8 @@ function measure(
 ): { samplesPerSecond: number; bestSamplesPerSecond: number; loss: number } {
   const model = buildReferenceModel(name);
   const optimizer = tf.train.adam(1e-3);
-  const batches = Math.floor(pixels.length / (batch * 784));
+  const sampleSize = model.sampleShape.reduce((a, b) => a * b, 1);
+  const batches = Math.floor(pixels.length / (batch * sampleSize));
   const chunk = Math.max(1, Math.floor(count / CHUNKS));
   const rates: number[] = [];
   let loss = NaN;
@@ -76,10 +104,10 @@ function measure(
   for (let step = 0; step < WARMUP_STEPS + count; step++) {
     const timed = step - WARMUP_STEPS;
     if (timed >= 0 && timed % chunk === 0) start = performance.now();
-    const offset = (step % batches) * batch * 784;
+    const offset = (step % batches) * batch * sampleSize;
     const last = step === WARMUP_STEPS + count - 1;
     const cost = tf.tidy(() => {
-      const x = tf.tensor(pixels.subarray(offset, offset + batch * 784), [batch, ...model.sampleShape]);
+      const x = tf.tensor(pixels.subarray(offset, offset + batch * sampleSize), [batch, ...model.sampleShape]);
       return optimizer.minimize(() => model.loss(x), last) ?? undefined;
     });
     if (cost) {
@@ -103,20 +131,26 @@ function tfjsRow(label: string, name: ReferenceModelName, pixels: Float32Array, 
   }
 }
 
-function torchRow(name: ReferenceModelName): Row | null {
+function torchRow(name: ReferenceModelName, torchThreads: number): Row | null {
+  const count = stepsFor(name);
+  const label = `pytorch, ${torchThreads} thread${torchThreads > 1 ? 's' : ''}`;
   const run = spawnSync(
     PYTHON_WITH_TORCH,
-    ['bench/torch_reference.py', '--steps', String(steps), '--chunk', String(Math.max(1, Math.floor(steps / CHUNKS))), '--models', name],
-    // One thread like the tfjs side; OpenBLAS would otherwise start its own.
-    { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } },
+    [
+      'bench/torch_reference.py',
+      ...['--steps', String(count), '--chunk', String(Math.max(1, Math.floor(count / CHUNKS)))],
+      ...['--threads', String(torchThreads), '--models', name],
+    ],
+    // OpenBLAS would otherwise start its own threads besides torch's.
+    { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: String(torchThreads) } },
   );
   if (run.error || run.status !== 0) {
     if (/No module named 'torch'|ENOENT/.test(`${run.stderr}${run.error?.message ?? ''}`)) return null;
-    return { backend: 'pytorch (1 thread)', model: name, error: `torch_reference.py failed: ${run.stderr.trim().split('\n').at(-1)}` };
+    return { backend: label, model: name, error: `torch_reference.py failed: ${run.stderr.trim().split('\n').at(-1)}` };
   }
   const result = JSON.parse(run.stdout.trim()) as { samples_per_s: number; best_samples_per_s: number; loss: number; blas: string };
   return {
-    backend: `pytorch (1 thread, ${result.blas})`,
+    backend: `${label} (${result.blas})`,
     model: name,
     samplesPerSecond: result.samples_per_s,
     bestSamplesPerSecond: result.best_samples_per_s,
@@ -124,9 +158,40 @@ function torchRow(name: ReferenceModelName): Row | null {
   };
 }
 
-async function available(name: BackendName): Promise<boolean> {
+function print(rows: Row[]): void {
+  const torchOn = (count: number) =>
+    new Map(rows.filter((r) => r.backend.startsWith(`pytorch, ${count} thread`)).map((r) => [r.model, r]));
+  const torch1 = torchOn(1);
+  const torchN = torchOn(threads);
+  console.log(`\nbatch ${BATCH}, Adam; ${steps} timed steps (32/64 RGB: ${bigSteps}; cpu: ${cpuSteps}) after ${WARMUP_STEPS} warm-up steps`);
+  console.log('samples/s: median over chunks of steps; best: the fastest chunk (the quiet-machine figure)');
+  console.log(`load average before / after: ${loadBefore} / ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (figures are noisy when it exceeds the cores, ${os.availableParallelism()})`);
+  const backendWidth = Math.max(...rows.map((r) => r.backend.length)) + 1;
+  const torchNLabel = `vs torch ${threads}`;
+  console.log(
+    `${'backend'.padEnd(backendWidth)} ${'model'.padEnd(15)} ${'samples/s'.padStart(10)} ${'ms/step'.padStart(8)} ${'vs torch 1'.padStart(11)} ${torchNLabel.padStart(11)} ${'best'.padStart(8)}   loss`,
+  );
+  const ratio = (value: number | undefined, reference: number | undefined) =>
+    value !== undefined && reference !== undefined ? `${(value / reference).toFixed(2)}x` : '-';
+  for (const r of rows) {
+    const cells =
+      r.error !== undefined || r.samplesPerSecond === undefined
+        ? [r.error ?? '']
+        : [
+            r.samplesPerSecond.toFixed(0).padStart(10),
+            ((BATCH * 1000) / r.samplesPerSecond).toFixed(1).padStart(8),
+            ratio(r.samplesPerSecond, torch1.get(r.model)?.samplesPerSecond).padStart(11),
+            ratio(r.samplesPerSecond, torchN.get(r.model)?.samplesPerSecond).padStart(11),
+            (r.bestSamplesPerSecond?.toFixed(0) ?? '-').padStart(8),
+            `  ${r.loss?.toFixed(1)}`,
+          ];
+    console.log(`${r.backend.padEnd(backendWidth)} ${r.model.padEnd(15)} ${cells.join(' ')}`);
+  }
+}
+
+async function available(name: BackendName, wasmThreads?: number): Promise<boolean> {
   try {
-    await selectBackend(name);
+    await selectBackend(name, {}, { threads: wasmThreads });
     return true;
   } catch (error) {
     console.log(`(${(error as Error).message})`);
@@ -134,59 +199,58 @@ async function available(name: BackendName): Promise<boolean> {
   }
 }
 
-function print(rows: Row[]): void {
-  const torch = new Map(rows.filter((r) => r.backend.startsWith('pytorch')).map((r) => [r.model, r]));
-  console.log(`\nbatch ${BATCH}, Adam, Fashion-MNIST 28x28; ${steps} timed steps (cpu: ${cpuSteps}) after ${WARMUP_STEPS} warm-up steps`);
-  console.log('samples/s: median over chunks of steps; best: the fastest chunk (the quiet-machine figure)');
-  const backendWidth = Math.max(...rows.map((r) => r.backend.length)) + 1;
-  console.log(
-    `${'backend'.padEnd(backendWidth)} ${'model'.padEnd(10)} ${'samples/s'.padStart(10)} ${'ms/step'.padStart(8)} ${'vs PyTorch'.padStart(11)} ${'best'.padStart(8)} ${'vs best'.padStart(8)}   loss`,
-  );
-  const ratio = (value: number | undefined, reference: number | undefined) =>
-    value !== undefined && reference !== undefined ? `${(value / reference).toFixed(2)}x` : '-';
-  for (const r of rows) {
-    const ref = torch.get(r.model);
-    const cells =
-      r.error !== undefined || r.samplesPerSecond === undefined
-        ? [r.error ?? '']
-        : [
-            r.samplesPerSecond.toFixed(0).padStart(10),
-            ((BATCH * 1000) / r.samplesPerSecond).toFixed(1).padStart(8),
-            ratio(r.samplesPerSecond, ref?.samplesPerSecond).padStart(11),
-            (r.bestSamplesPerSecond?.toFixed(0) ?? '-').padStart(8),
-            ratio(r.bestSamplesPerSecond, ref?.bestSamplesPerSecond).padStart(8),
-            `  ${r.loss?.toFixed(1)}`,
-          ];
-    console.log(`${r.backend.padEnd(backendWidth)} ${r.model.padEnd(10)} ${cells.join(' ')}`);
+/** This project's wasm rows (and, on one thread, the stock backend's) on `wasmThreads` threads. */
+async function wasmRows(wasmThreads: number): Promise<Row[]> {
+  if (!(await available('wasm', wasmThreads))) return [];
+  const rows: Row[] = [];
+  const label = `wasm, ${wasmThreadsUsedLabel(wasmThreads)}`;
+  for (const name of models) {
+    const pixels = loadImages(isBig(name) ? 10 : 50, name);
+    for (const stock of wasmThreads === 1 ? [true, false] : [false]) {
+      setWasmTrainingKernels(!stock);
+      rows.push(tfjsRow(stock ? 'wasm (stock), 1 thread' : label, name, pixels, stepsFor(name)));
+    }
+  }
+  return rows;
+}
+
+function wasmThreadsUsedLabel(count: number): string {
+  return `${count} thread${count > 1 ? 's' : ''}`;
+}
+
+/** Runs this bench in a child process for one wasm thread count (a process loads wasm once). */
+function wasmChild(wasmThreads: number): Row[] {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', ...process.argv.slice(1), '--wasm-child', String(wasmThreads)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = run.stdout.trim().split('\n').at(-1) ?? '';
+  if (run.status !== 0 || !line.startsWith('[')) {
+    return [{ backend: `wasm, ${wasmThreadsUsedLabel(wasmThreads)}`, model: '-', error: `child failed: ${run.stdout.slice(-300)}` }];
+  }
+  return JSON.parse(line) as Row[];
+}
+
+if (values['wasm-child'] !== undefined) {
+  console.log(JSON.stringify(await wasmRows(Number(values['wasm-child']))));
+  process.exit(0);
+}
+
+const loadBefore = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+const rows: Row[] = [...wasmChild(1), ...(threads > 1 ? wasmChild(threads) : [])];
+for (const name of ['tensorflow', 'cpu'] as const) {
+  if (!(await available(name))) continue;
+  // The cpu backend takes minutes per step at 32x32 and 64x64 RGB.
+  for (const model of models.filter((m) => name !== 'cpu' || !isBig(m))) {
+    const count = name === 'cpu' ? cpuSteps : stepsFor(model);
+    rows.push(tfjsRow(name, model, loadImages(isBig(model) ? 10 : 50, model), count));
   }
 }
-
-const pixels = loadImages(50);
-const backends: { label: string; name: BackendName; stock?: boolean; count: number }[] = [];
-if (await available('tensorflow')) backends.push({ label: 'tensorflow', name: 'tensorflow', count: steps });
-if (await available('wasm')) {
-  backends.push({ label: 'wasm (stock)', name: 'wasm', stock: true, count: steps });
-  backends.push({ label: 'wasm', name: 'wasm', count: steps });
-}
-if (await available('cpu')) backends.push({ label: 'cpu', name: 'cpu', count: cpuSteps });
-
-const rows: Row[] = [];
-for (const name of models) {
-  for (const backend of backends) {
-    await selectBackend(backend.name);
-    if (backend.name === 'wasm') setWasmTrainingKernels(!backend.stock);
-    rows.push(tfjsRow(backend.label, name, pixels, backend.count));
-    console.log(`done: ${backend.label} ${name}`);
+for (const model of models) {
+  for (const torchThreads of threads > 1 ? [1, threads] : [1]) {
+    const torch = torchRow(model, torchThreads);
+    if (torch) rows.push(torch);
   }
-  const torch = torchRow(name);
-  if (torch) rows.push(torch);
 }
-print(rows);
-
-if (backends.some((b) => b.name === 'wasm')) {
-  // What a step costs regardless of batch size (tape, kernel dispatch, Adam over every weight):
-  // the same models at batch 1.
-  await selectBackend('wasm');
-  const fixed = models.map((name) => `${name} ${(1000 / measure(name, pixels, 30, 1).samplesPerSecond).toFixed(1)} ms`);
-  console.log(`\nwasm step time at batch 1 (per-step cost that does not scale with the batch): ${fixed.join(', ')}`);
-}
+const order = (r: Row) => models.indexOf(r.model as ReferenceModelName);
+print(rows.sort((a, b) => order(a) - order(b)));

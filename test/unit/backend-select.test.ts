@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { isUserError } from '../../src-main/errors.ts';
 import { kernelsAvailable, missingKernels } from '../../src-main/engine/backends/kernels-available.ts';
+import { defaultThreads, MAX_WASM_THREADS } from '../../src-main/engine/backends/load-wasm.ts';
 import { selectBackend } from '../../src-main/engine/backends/select.ts';
 
 function tfjsNodeInstalled(): boolean {
@@ -19,7 +20,8 @@ test('auto picks the best backend that loads, makes it active and says why bette
   const selected = await selectBackend('auto', { convGradients: true });
   assert.equal(tf.getBackend(), selected.name);
   if (tfjsNodeInstalled()) {
-    assert.deepEqual(selected, { name: 'tensorflow' });
+    assert.equal(selected.name, 'tensorflow');
+    assert.equal(selected.note, undefined);
   } else {
     assert.equal(selected.name, 'wasm', 'wasm trains conv models once its kernels are registered');
     assert.match(selected.note ?? '', /tfjs-node is not installed.*; using wasm$/);
@@ -51,9 +53,13 @@ test('a backend lacking a kernel the model needs is skipped with a note, or refu
 });
 
 test('forced wasm and cpu load, and wasm has every conv training kernel', async () => {
-  assert.deepEqual(await selectBackend('cpu'), { name: 'cpu' });
+  assert.deepEqual(await selectBackend('cpu'), { name: 'cpu', threads: 1 });
   assert.equal(tf.getBackend(), 'cpu');
-  assert.deepEqual(await selectBackend('wasm', { convGradients: true }), { name: 'wasm' });
+  // The first wasm load in a process chose the threads (LATENT_LAB_THREADS, else every core).
+  assert.deepEqual(await selectBackend('wasm', { convGradients: true }), {
+    name: 'wasm',
+    threads: Math.min(defaultThreads(), MAX_WASM_THREADS),
+  });
   assert.equal(tf.getBackend(), 'wasm');
   assert.ok(kernelsAvailable('wasm', ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul']));
 });
