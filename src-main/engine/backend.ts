@@ -5,8 +5,8 @@ import { selectBackend, type BackendRequest, type SelectedBackend } from './back
 tf.enableProdMode();
 
 /** Makes the best backend for training this model active (the one place the engine chooses a backend). */
-export function useTrainingBackend(requested: BackendRequest, conv: boolean): Promise<SelectedBackend> {
-  return selectBackend(requested, { convGradients: conv });
+export function useTrainingBackend(requested: BackendRequest, conv: boolean, threads?: number): Promise<SelectedBackend> {
+  return selectBackend(requested, { convGradients: conv }, { threads });
 }
 
 let inference: Promise<SelectedBackend> | null = null;

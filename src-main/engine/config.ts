@@ -35,6 +35,9 @@ export interface TrainConfig {
   loss: 'bce' | 'mse' | 'gaussian';
   seed: number;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  /** Compute threads asked for; null: LATENT_LAB_THREADS, else every core. The run's `threadsUsed` says what it got. */
+  threads: number | null;
+  threadsUsed?: number;
   hidden: number[];
   filters: number[];
   activation: 'relu' | 'elu' | 'tanh' | 'sigmoid' | 'linear';
@@ -141,6 +144,7 @@ export function resolveConfig(options: TrainOptions, data: ImageShape & { count?
     loss,
     seed: orFixed(o, 'seed'),
     backend: orFixed(o, 'backend'),
+    threads: o.threads ?? null,
     hidden,
     filters,
     activation,
@@ -159,5 +163,5 @@ export function resolveConfig(options: TrainOptions, data: ImageShape & { count?
 
 /** A config stored by an older version, with the fields added since filled as that version trained. */
 export function upgradeStoredConfig(stored: Partial<TrainConfig> & Pick<TrainConfig, 'model' | 'epochs'>): TrainConfig {
-  return { earlyStop: false, maxMinutes: null, klWarmup: 0, freeBits: 0, recipe: null, ...stored } as TrainConfig;
+  return { earlyStop: false, maxMinutes: null, klWarmup: 0, freeBits: 0, recipe: null, threads: null, ...stored } as TrainConfig;
 }

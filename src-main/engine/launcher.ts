@@ -68,7 +68,7 @@ export function nodeFork(entry: string): ChildLike {
   };
 }
 
-const RESUME_OVERRIDES = new Set(['epochs', 'backend']);
+const RESUME_OVERRIDES = new Set(['epochs', 'backend', 'threads']);
 
 function prepareResume(db: Db, runId: number, options: TrainOptions): number {
   const run = readRun(db, runId);
@@ -77,7 +77,7 @@ function prepareResume(db: Db, runId: number, options: TrainOptions): number {
   }
   const changed = Object.keys(options).filter((key) => !RESUME_OVERRIDES.has(key) && options[key as keyof TrainOptions] !== undefined);
   if (changed.length > 0) {
-    throw new UserError(`--resume continues run ${runId} with its own settings; only --epochs and --backend can change (not ${changed.map((k) => `--${k}`).join(', ')}).`, 'bad_config');
+    throw new UserError(`--resume continues run ${runId} with its own settings; only --epochs, --backend and --threads can change (not ${changed.map((k) => `--${k}`).join(', ')}).`, 'bad_config');
   }
   const checked = resolveConfig({ model: run.model, ...options }, { size: run.size, channels: run.channels });
   const config: TrainConfig = {

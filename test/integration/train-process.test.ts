@@ -86,7 +86,7 @@ test('stop finishes the batch, saves and marks the run stopped; --resume continu
   const runId = stopped.run;
   assert.equal(query<{ n: number }>(ds.dbPath, 'SELECT count(*) AS n FROM embeddings WHERE run_id = ?', runId).n, 300, 'a stopped run is explorable');
 
-  assert.throws(() => launchTraining({ dbPath: ds.dbPath, resume: runId, config: { lr: 0.1 } }), /only --epochs and --backend can change \(not --lr\)/);
+  assert.throws(() => launchTraining({ dbPath: ds.dbPath, resume: runId, config: { lr: 0.1 } }), /only --epochs, --backend and --threads can change \(not --lr\)/);
   const resumed = launchTraining({ dbPath: ds.dbPath, resume: runId, config: { epochs: stopped.epochs + 2 } });
   const logs: string[] = [];
   resumed.onEvent((e) => e.type === 'log' && logs.push(e.message));

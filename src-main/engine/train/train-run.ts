@@ -231,8 +231,10 @@ export async function trainRun(db: Db, dbPath: string, runId: number, hooks: Tra
   const config = run.config;
   const family = familyOf(run.model);
   const shape: ImageShape = { size: run.size, channels: run.channels };
-  const backend = await useTrainingBackend(config.backend, family.conv);
+  const backend = await useTrainingBackend(config.backend, family.conv, config.threads ?? undefined);
   setRunStatus(db, runId, 'running', { pid: process.pid, backend: backend.name, error: null });
+  config.threadsUsed = backend.threads;
+  updateRunConfig(db, runId, config);
   hooks.emit({ type: 'status', status: 'running', backend: backend.name, note: backend.note });
   if (backend.note) hooks.emit({ type: 'log', message: backend.note });
 
