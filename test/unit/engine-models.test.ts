@@ -129,7 +129,7 @@ for (const model of ['ae', 'deep-ae', 'conv-ae', 'vae', 'conv-vae', 'cvae'] as c
 test('pca reconstructs far better than the mean image; a linear ae with mse gets within 5% of it', async () => {
   const pca = await trainModel({ model: 'pca', latent: 8 });
   assert.ok(pca.summary.valMse! < 0.1 * meanImageError());
-  const linear = await trainModel({ model: 'ae', latent: 8, activation: 'linear', loss: 'mse', epochs: 60, batch: 16, lr: 0.01 });
+  const linear = await trainModel({ model: 'ae', latent: 8, activation: 'linear', loss: 'mse', epochs: 100, batch: 16, lr: 0.02 });
   const [p, a] = [trainScore(pca.runId), trainScore(linear.runId)];
   assert.ok(a < 1.05 * p, `linear ae ${a} vs pca ${p}`);
   pca.model.dispose();
