@@ -132,8 +132,8 @@ export async function findPoint(view: Locator, avoid: Locator[]): Promise<{ x: n
   };
   for (let y = 10; y < info.height - 40; y += 1) {
     for (let x = 10; x < info.width - 10; x += 1) {
-      // The middle of a point, not its antialiased rim: the pixels around it are coloured too.
-      if (![[0, 0], [-2, 0], [2, 0], [0, -2], [0, 2]].every(([dx, dy]) => coloured(x + dx, y + dy))) continue;
+      // The middle of a point, not its antialiased rim or the edge the picker may miss: the pixels 4 px around it are coloured too.
+      if (![[0, 0], [-2, 0], [2, 0], [0, -2], [0, 2], [-4, 0], [4, 0], [0, -4], [0, 4]].every(([dx, dy]) => coloured(x + dx, y + dy))) continue;
       const px = box.x + x;
       const py = box.y + y;
       if (skip.some((b) => px >= b.x - 4 && px <= b.x + b.width + 4 && py >= b.y - 4 && py <= b.y + b.height + 4)) continue;
