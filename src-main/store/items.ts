@@ -1,4 +1,4 @@
-import type { ItemRow } from '../contract/contract.ts';
+import type { ImportChanges, ItemRow } from '../contract/contract.ts';
 import type { Db } from './open.ts';
 
 /** Typed queries on the items table: pages of items as the API shows them, and the import's record of changes. */
@@ -22,18 +22,8 @@ export const itemChangeSql: Record<ItemChange, string> = {
   transparent: 'matte IS NOT NULL',
 };
 
-export interface ImportChangeCounts {
-  /** Items (status ok) whose transparent pixels were composited, by the matte colour used. */
-  transparent: number;
-  mattes: Record<string, number>;
-  upscaled: number;
-  cropped: number;
-  fromColour: number;
-  /** Items by their file's format. */
-  formats: Record<string, number>;
-}
 
-export function importChangeCounts(db: Db, datasetId: number): ImportChangeCounts {
+export function importChangeCounts(db: Db, datasetId: number): ImportChanges {
   const counts = db
     .prepare(
       `SELECT count(*) FILTER (WHERE ${itemChangeSql.transparent}) AS transparent, count(*) FILTER (WHERE ${itemChangeSql.upscaled}) AS upscaled,
