@@ -47,7 +47,7 @@ export function openStore(file: string, nativeBinding = sqliteBindingOf()): Db {
     // Waits for another process's write lock (a concurrent first open, a trainer) instead of failing with SQLITE_BUSY.
     db.pragma('busy_timeout = 5000');
     refuseForeign(db, file);
-    db.pragma('journal_mode = WAL');
+    useWal(db);
     db.pragma('synchronous = NORMAL');
     migrate(db, file);
     return db;
@@ -58,11 +58,31 @@ export function openStore(file: string, nativeBinding = sqliteBindingOf()): Db {
   }
 }
 
+/**
+ * Switches the file to WAL. Converting a new file needs it alone for a moment, and SQLite answers
+ * SQLITE_BUSY at once (without the busy handler) while another process holds it, as in a
+ * concurrent first open: so retry for up to the busy timeout.
+ */
+function useWal(db: Db): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; ; waited += 20) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || waited >= 5000) throw error;
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
+}
+
 /** Refuses a file this build must not change: written by a newer Latent Lab, or another program's SQLite database. */
 function refuseForeign(db: Db, file: string): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  const appId = db.pragma('application_id', { simple: true }) as number;
-  const hasTables = (db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n > 0;
+  // One statement, so all three come from one snapshot even while another process migrates the file.
+  const { version, appId, tables } = db
+    .prepare('SELECT user_version AS version, (SELECT application_id FROM pragma_application_id) AS appId, (SELECT count(*) FROM sqlite_master) AS tables FROM pragma_user_version')
+    .get() as { version: number; appId: number; tables: number };
+  const hasTables = tables > 0;
   if ((appId !== 0 && appId !== applicationId) || (version === 0 && hasTables)) {
     throw new StoreError(`${file} is a SQLite database of another program, not Latent Lab's; it was left untouched. Point --db at another file.`);
   }
