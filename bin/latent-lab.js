@@ -24,6 +24,12 @@ function compiledIsCurrent() {
   }
 }
 
+// Output piped into `head` and the like: a closed pipe ends the command quietly, as other Unix tools do.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 let main;
 if (compiledIsCurrent()) {
   ({ main } = await import('../out/cli/latent-lab.js'));
