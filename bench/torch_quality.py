@@ -3,9 +3,9 @@
 Usage: python3 bench/torch_quality.py DIR --size S --channels C --latent L --filters 32,64,128
                                       --epochs E --batch B --lr LR --threads T
 DIR holds train.f32 / val.f32 (pixels in [0, 1], NHWC float32) and train.labels / val.labels
-(one label per line). The network is the engine's: a frozen PCA linear path plus batch-norm
-conv blocks (4x4 stride-2 convs, a 3x3 conv on the smallest map, mirrored by 4x4 stride-2
-transposed convs) whose last layers start at zero; Adam with linear warm-up and cosine decay.
+(one label per line). The network is the engine's: batch-norm conv blocks (4x4 stride-2
+convs, a 3x3 conv on the smallest map), a dense code, mirrored by 4x4 stride-2 transposed
+convs to a sigmoid output; Adam with linear warm-up and cosine decay.
 Prints one JSON line: val_mse, knn5, seconds, threads.
 """
 import argparse
@@ -35,7 +35,6 @@ def load(split):
 xtr, ltr = load("train")
 xva, lva = load("val")
 filters = [int(f) for f in a.filters.split(",")]
-D = a.size * a.size * a.channels
 
 
 def block(cin, cout, k, s, transpose=False):
@@ -55,45 +54,22 @@ class ConvAE(nn.Module):
         self.enc = nn.Sequential(*enc, nn.Flatten())
         side = a.size // 2 ** len(filters)
         self.code = nn.Linear(side * side * c, a.latent)
-        nn.init.zeros_(self.code.weight)
-        nn.init.zeros_(self.code.bias)
         dec = [nn.Linear(a.latent, side * side * c, bias=False), nn.Unflatten(1, (c, side, side)), nn.BatchNorm2d(c), nn.ReLU()]
         dec += block(c, c, 3, 1)
         for i in range(len(filters) - 1, 0, -1):
             dec += block(filters[i], filters[i - 1], 4, 2, transpose=True)
-        last = nn.ConvTranspose2d(filters[0], a.channels, 4, 2, padding=1)
-        nn.init.zeros_(last.weight)
-        nn.init.zeros_(last.bias)
-        self.dec = nn.Sequential(*dec, last)
-        self.enc_linear = nn.Linear(D, a.latent)
-        self.dec_linear = nn.Linear(a.latent, D)
-        for layer in (self.enc_linear, self.dec_linear):
-            layer.requires_grad_(False)
+        self.dec = nn.Sequential(*dec, nn.ConvTranspose2d(filters[0], a.channels, 4, 2, padding=1), nn.Sigmoid())
 
     def encode(self, x):
-        return self.enc_linear(x.permute(0, 2, 3, 1).flatten(1)) + self.code(self.enc(x))
+        return self.code(self.enc(x))
 
     def forward(self, x):
-        z = self.encode(x)
-        linear = self.dec_linear(z).view(-1, a.size, a.size, a.channels).permute(0, 3, 1, 2)
-        return linear + self.dec(z)
+        return self.dec(self.encode(x))
 
 
 started = time.perf_counter()
 model = ConvAE()
-# The linear path: PCA of the training pixels (NHWC order, as the engine flattens them).
-flat = xtr.permute(0, 2, 3, 1).flatten(1)
-mean = flat.mean(0)
-_, _, v = torch.pca_lowrank(flat - mean, q=a.latent + 10, center=False, niter=6)
-w = v[:, : a.latent]
-with torch.no_grad():
-    model.enc_linear.weight.copy_(w.T)
-    model.enc_linear.bias.copy_(-(mean @ w))
-    model.dec_linear.weight.copy_(w)
-    model.dec_linear.bias.copy_(mean)
-
-params = [q for q in model.parameters() if q.requires_grad]
-opt = torch.optim.Adam(params, lr=a.lr)
+opt = torch.optim.Adam(model.parameters(), lr=a.lr)
 steps_per_epoch = math.ceil(len(xtr) / a.batch)
 total = a.epochs * steps_per_epoch
 warmup = max(1, min(300, round(0.05 * total)))

@@ -65,14 +65,14 @@ export const trainOptionsSchema = z.strictObject({
   name: option(z.string().max(200), 'a name for the run', { kind: 'text', basic: true, example: 'e.g. faces, wide filters' }),
   latent: option(int(1, 4096), 'code size', { kind: 'int', auto: 'from the item count: 8 under 1,000 images, 16 under 20,000, else 32', basic: true }),
   epochs: option(int(1, 100_000), 'exactly this many passes over the training images (no early stopping); with --resume, the new total', {
-    kind: 'int', auto: 'from the data: at least 4,000 optimiser steps, early stopping on validation loss, best epoch kept', basic: true,
+    kind: 'int', auto: 'from the data: at least 20,000 optimiser steps, early stopping on validation loss, best epoch kept', basic: true,
   }),
   maxMinutes: option(number().gt(0, { error: 'expected minutes above 0' }).max(10_000), 'upper bound on training time; the schedule is fitted to it after the first epoch', {
     kind: 'number', auto: '8 minutes when --epochs is not given, else none', basic: true,
   }),
-  batch: option(int(1, 65_536), 'batch size', { kind: 'int', auto: '64 under 20,000 images, else 128', basic: true }),
+  batch: option(int(1, 65_536), 'batch size', { kind: 'int', auto: 'conv-ae: 16 under 5,000 images, else 32; other models 64 under 20,000, else 128', basic: true }),
   lr: option(number().gt(0, { error: 'expected a rate above 0' }).max(10), 'peak Adam learning rate (linear warm-up, cosine decay)', {
-    kind: 'number', auto: '0.002 for conv models, 0.001 otherwise',
+    kind: 'number', auto: '0.004 for conv-ae, 0.002 for conv-vae, 0.001 otherwise',
   }),
   loss: option(z.enum(['bce', 'mse', 'gaussian']), 'reconstruction loss; gaussian: a Gaussian decoder with calibrated variance (sigma-VAE), for VAEs', {
     kind: 'choice', auto: 'mse for autoencoders; gaussian for VAEs on colour images, bce on grey ones',

@@ -13,7 +13,7 @@ import {
   type TrainOptions,
 } from '../contract/train-config.ts';
 import { UserError } from '../errors.ts';
-import { defaultFilters, defaultHidden, recommendRecipe, trainingPlan } from './recipe.ts';
+import { defaultFilters, defaultHidden, defaultLearningRate, recommendRecipe, trainingPlan } from './recipe.ts';
 
 export { defaultFilters, defaultHidden };
 export { CONV_MODELS, flagOf, MODEL_NAMES, VARIATIONAL_MODELS, type ModelName, type TrainOptions };
@@ -132,7 +132,7 @@ export function resolveConfig(options: TrainOptions, data: ImageShape & { count?
   }
   const hidden = ['deep-ae', 'vae', 'cvae'].includes(model) ? (o.hidden ?? defaultHidden(model, pixels, latent)) : [];
   if (model === 'deep-ae' && hidden.length === 0) throw new UserError('invalid --hidden: deep-ae needs at least one hidden width, e.g. 256,64', 'bad_config');
-  const plan = trainingPlan(shape, { epochs: o.epochs, batch: o.batch, maxMinutes: o.maxMinutes });
+  const plan = trainingPlan(model, shape, { epochs: o.epochs, batch: o.batch, maxMinutes: o.maxMinutes });
   return {
     model,
     latent,
@@ -140,7 +140,7 @@ export function resolveConfig(options: TrainOptions, data: ImageShape & { count?
     earlyStop: model !== 'pca' && plan.earlyStop,
     maxMinutes: model === 'pca' ? null : plan.maxMinutes,
     batch: plan.batch,
-    lr: o.lr ?? (conv ? 2e-3 : 1e-3),
+    lr: o.lr ?? defaultLearningRate(model),
     loss,
     seed: orFixed(o, 'seed'),
     backend: orFixed(o, 'backend'),

@@ -1,4 +1,4 @@
-import type { ModelName } from '../contract/train-config.ts';
+import { CONV_MODELS, type ModelName } from '../contract/train-config.ts';
 
 /** The image shape and the number of training images: what the recommended recipe is chosen from. */
 interface Data {
@@ -7,8 +7,11 @@ interface Data {
   count: number;
 }
 
-/** Optimiser steps a default run takes at least: small datasets get many epochs. */
-export const MIN_STEPS = 4000;
+/**
+ * Optimiser steps a default run takes at least: small datasets get many epochs. Fashion-MNIST
+ * (60,000 images, batches of 32) needs about 10 epochs to halve PCA's error.
+ */
+export const MIN_STEPS = 20_000;
 /** Training time bound when the length is chosen from the data. */
 export const DEFAULT_MAX_MINUTES = 8;
 const MIN_EPOCHS = 5;
@@ -63,6 +66,24 @@ export function recommendRecipe(data: Data): Recipe {
   return { model: 'deep-ae', latent, reason: `deep-ae: ${shape} images are too small to halve twice for convolutions; latent ${latent} for ${count}` };
 }
 
+/**
+ * Images per optimiser step when none is given. Small datasets need many steps more than
+ * large batches: on the demo faces (1,811 images, 22 epochs, lr 0.004) the conv-ae reached
+ * val MSE 0.62x PCA with batches of 16 and 0.93x with 32; on Fashion-MNIST 60,000, five
+ * epochs reached 0.51x with batches of 32 and 0.59x with 128 (PyTorch peer, same network).
+ * The dense families keep larger batches: their wide matrices and Adam's per-step update of
+ * millions of weights make small steps slow on the wasm backend.
+ */
+export function defaultBatch(model: ModelName, count: number): number {
+  if (model === 'conv-ae') return count < 5_000 ? 16 : 32;
+  return count < 20_000 ? 64 : 128;
+}
+
+/** Peak learning rate when none is given; the conv-ae's batch norm takes a larger one (0.004 beat 0.002 on the faces). */
+export function defaultLearningRate(model: ModelName): number {
+  return model === 'conv-ae' ? 4e-3 : CONV_MODELS.includes(model) ? 2e-3 : 1e-3;
+}
+
 export interface TrainingPlan {
   epochs: number;
   batch: number;
@@ -74,8 +95,8 @@ export interface TrainingPlan {
  * How long to train. `--epochs N` means exactly N; otherwise enough epochs for MIN_STEPS
  * optimiser steps, early stopping on the validation loss and a time bound.
  */
-export function trainingPlan(data: Data, given: { epochs?: number; batch?: number; maxMinutes?: number }): TrainingPlan {
-  const batch = given.batch ?? (data.count < 20_000 ? 64 : 128);
+export function trainingPlan(model: ModelName, data: Data, given: { epochs?: number; batch?: number; maxMinutes?: number }): TrainingPlan {
+  const batch = given.batch ?? defaultBatch(model, data.count);
   if (given.epochs !== undefined) return { epochs: given.epochs, batch, earlyStop: false, maxMinutes: given.maxMinutes ?? null };
   const stepsPerEpoch = Math.max(1, Math.ceil(data.count / batch));
   const epochs = Math.min(MAX_EPOCHS, Math.max(MIN_EPOCHS, Math.ceil(MIN_STEPS / stepsPerEpoch)));

@@ -9,7 +9,7 @@ import { objective, trainableVariables } from '../../src-main/engine/train/objec
 import { seededRandom } from '../../src-main/random.ts';
 
 // One training step of every model family at its default settings (batch norm, 4x4 stride-2
-// convolutions and their transposes, the linear path, the Gaussian decoder, free bits) runs
+// convolutions and their transposes, the Gaussian decoder, free bits) runs
 // on wasm, and its loss and gradients agree with the cpu backend, the reference.
 
 before(async () => {

@@ -25,7 +25,7 @@ export function unconditionalFamily({ encode, decode, closedForm = false, ...fla
     conditional: false,
     closedForm,
     build(config, shape) {
-      const init = new Initialisers(config.seed);
+      const init = new Initialisers(config.seed, flags.conv);
       const image = imageInput(shape);
       const encoded = encode(image, config, init);
       const code = tf.input({ shape: [config.latent], name: 'code' });

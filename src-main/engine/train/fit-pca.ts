@@ -18,10 +18,9 @@ function forEachBatch(reader: BatchReader, visit: (x: Float32Array, n: number) =
 /**
  * Fits PCA in closed form by randomised subspace iteration over the data in batches
  * (never forming the pixels x pixels covariance), then sets the linear encoder/decoder
- * weights: code = (x - mean) W, x' = code W^T + mean. `layers` names the two dense
- * layers (PCA's own, or a conv autoencoder's linear path).
+ * weights: code = (x - mean) W, x' = code W^T + mean.
  */
-export function fitPca(model: Autoencoder, reader: BatchReader, pixels: number, latent: number, seed: number, layers = { encoder: 'components', decoder: 'dec_dense_0' }): void {
+export function fitPca(model: Autoencoder, reader: BatchReader, pixels: number, latent: number, seed: number): void {
   const d = pixels;
   const m = Math.min(d, latent + OVERSAMPLE);
   const mean = new Float64Array(d);
@@ -87,8 +86,8 @@ export function fitPca(model: Autoencoder, reader: BatchReader, pixels: number, 
   }
   tf.tidy(() => {
     const kernel = tf.tensor2d(w, [d, latent]);
-    model.encoder.getLayer(layers.encoder).setWeights([kernel, tf.tensor1d(encoderBias)]);
-    model.decoder.getLayer(layers.decoder).setWeights([kernel.transpose(), tf.tensor1d(Float32Array.from(mean))]);
+    model.encoder.getLayer('components').setWeights([kernel, tf.tensor1d(encoderBias)]);
+    model.decoder.getLayer('dec_dense_0').setWeights([kernel.transpose(), tf.tensor1d(Float32Array.from(mean))]);
   });
   meanT.dispose();
 }

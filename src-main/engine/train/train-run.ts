@@ -6,7 +6,6 @@ import type { ImageShape, TrainConfig } from '../config.ts';
 import type { RunOutcome } from '../../contract/contract.ts';
 import type { EpochMetrics, RunSummary, TrainEvent } from '../events.ts';
 import { familyOf } from '../models/registry.ts';
-import { hasLinearPath, LINEAR_PATH } from '../models/layers.ts';
 import type { Autoencoder, ModelFamily } from '../models/types.ts';
 import { readRun } from '../run-record.ts';
 import { runSummary, setRunStatus, updateRunConfig, writeOutcome } from '../runs.ts';
@@ -273,10 +272,7 @@ export async function trainRun(db: Db, dbPath: string, runId: number, hooks: Tra
     } else {
       optimizer = tf.train.adam(config.lr);
       if (resuming) await restoreOptimizer(db, runId, optimizer);
-      else if (hasLinearPath(config)) {
-        fitPca(model, train, shape.size * shape.size * shape.channels, config.latent, config.seed, LINEAR_PATH);
-        hooks.emit({ type: 'log', message: 'linear path set to PCA; the conv layers learn what it misses' });
-      } else if (config.pretrain === 'layerwise') {
+      else if (config.pretrain === 'layerwise') {
         await pretrainLayerwise(model, config, train, (message) => hooks.emit({ type: 'log', message }), () => hooks.shouldStop());
       }
       outcome = await fitByGradient(s, optimizer, { train, trainItems, val, valItems, resumeFrom, secondsBefore: run.seconds });
