@@ -1,6 +1,7 @@
 import type { Db } from '../store/open.ts';
 import { attributeVector, type AttributeVector } from '../latent/attributes.ts';
 import type { RunCodes } from '../latent/codes.ts';
+import { datasetOfRunWithShape } from '../store/runs.ts';
 import { setsVersionOfRun } from '../store/sets.ts';
 
 /**
@@ -13,7 +14,7 @@ import { setsVersionOfRun } from '../store/sets.ts';
 const byCodes = new WeakMap<RunCodes, Map<string, AttributeVector>>();
 
 export function cachedAttributeVector(db: Db, codes: RunCodes, name: string, balanced: string[] = []): AttributeVector {
-  const datasetVersion = db.prepare('SELECT d.updated_at FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?').pluck().get(codes.runId);
+  const datasetVersion = datasetOfRunWithShape(db, codes.runId)?.updatedAt;
   const key = JSON.stringify([name, [...balanced].sort(), datasetVersion, setsVersionOfRun(db, codes.runId)]);
   let vectors = byCodes.get(codes);
   if (!vectors) byCodes.set(codes, (vectors = new Map()));

@@ -1,4 +1,4 @@
-import { setRunStatus } from '../engine/runs.ts';
+import { setRunStatus } from '../store/runs.ts';
 import { ApiCallError, UserError } from '../errors.ts';
 import { cacheDirFor } from '../paths.ts';
 import { openStore } from '../store/open.ts';

@@ -4,7 +4,8 @@ import type { Db } from '../store/open.ts';
 import { ensureInferenceBackend } from './backend.ts';
 import { familyOf } from './models/registry.ts';
 import { readRun } from './run-record.ts';
-import { loadModelPart, storedWeightsEpoch } from './weights-store.ts';
+import { storedWeightsEpoch } from '../store/weights.ts';
+import { loadModelPart } from './weights-store.ts';
 
 /** A trained run's encoder and decoder, ready for the latent tools. */
 export interface RunModel {

@@ -4,7 +4,8 @@ import { alignedDifference, comparable, COMPARED_SIDE, FINGERPRINT_LENGTH, luma,
 import { getDataset } from '../dataset/queries.ts';
 import { UserError } from '../errors.ts';
 import { cacheDirFor } from '../paths.ts';
-import { datasetOfRun, itemsToCheck, type CheckedItem } from '../store/items.ts';
+import { itemsToCheck, type CheckedItem } from '../store/items.ts';
+import { datasetOfRun } from '../store/runs.ts';
 import type { Db } from '../store/open.ts';
 import { loadRunCodes } from './codes.ts';
 import { knnGraph } from './knn-graph.ts';

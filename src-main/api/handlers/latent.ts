@@ -14,6 +14,7 @@ import { rankOutliers } from '../../latent/outliers.ts';
 import { getProjection } from '../../latent/projections.ts';
 import { manifoldGrid, sampleImages } from '../../latent/samples.ts';
 import { runScores } from '../../latent/scores.ts';
+import { datasetCountOfRuns } from '../../store/runs.ts';
 import { rowsOf, toDataUrls } from '../images.ts';
 import { cachedAttributeVector } from '../attribute-cache.ts';
 import { prepareCsv, projectionRequest } from '../csv-export.ts';
@@ -100,7 +101,7 @@ export const latentHandlers = {
   runScores: (input, ctx) => runScores(ctx.db, input.runId),
   duplicates: (input, ctx) => findDuplicates(ctx.db, input),
   neighbourAgreement: (input, ctx) => {
-    const datasets = ctx.db.prepare('SELECT count(DISTINCT dataset_id) FROM runs WHERE id IN (?, ?)').pluck().get(input.runId, input.otherRunId) as number;
+    const datasets = datasetCountOfRuns(ctx.db, [input.runId, input.otherRunId]);
     if (datasets > 1) throw new UserError(`runs ${input.runId} and ${input.otherRunId} are of different datasets: compare runs of one dataset`, 'invalid_input');
     const found = neighbourAgreement(loadRunCodes(ctx.db, input.runId), loadRunCodes(ctx.db, input.otherRunId), input.k);
     return { runId: input.runId, otherRunId: input.otherRunId, k: input.k, itemIds: found.itemIds, agreement: compact(found.agreement), mean: found.mean };

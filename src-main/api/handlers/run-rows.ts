@@ -1,35 +1,7 @@
-import { keptMetrics, parseOutcome, type MetricsRow } from '../../engine/runs.ts';
 import type { Db } from '../../store/open.ts';
-import type { EpochMetrics, RunDetail, RunStatus, RunSummary } from '../../contract/contract.ts';
+import { keptMetrics, parseOutcome, runMetrics, runRow, runRows, type RunRow } from '../../store/runs.ts';
+import type { RunDetail, RunSummary } from '../../contract/contract.ts';
 import { notFound } from '../errors.ts';
-
-interface RunRow {
-  id: number;
-  dataset_id: number;
-  name: string | null;
-  model: string;
-  config: string;
-  status: RunStatus;
-  backend: string | null;
-  epochs_done: number;
-  seconds: number;
-  error: string | null;
-  outcome: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-function toMetrics(row: MetricsRow): EpochMetrics {
-  return {
-    epoch: row.epoch,
-    trainLoss: row.train_loss,
-    valLoss: row.val_loss,
-    valMse: row.val_mse,
-    valKl: row.val_kl,
-    samplesPerSecond: row.samples_per_second,
-    seconds: row.seconds,
-  };
-}
 
 function parseConfig(text: string): Record<string, unknown> {
   try {
@@ -40,7 +12,7 @@ function parseConfig(text: string): Record<string, unknown> {
   }
 }
 
-function toSummary(row: RunRow, last: MetricsRow | undefined): RunSummary {
+function toSummary(db: Db, row: RunRow): RunSummary {
   return {
     id: row.id,
     datasetId: row.dataset_id,
@@ -53,26 +25,18 @@ function toSummary(row: RunRow, last: MetricsRow | undefined): RunSummary {
     error: row.error,
     config: parseConfig(row.config),
     outcome: parseOutcome(row.outcome),
-    last: last ? toMetrics(last) : null,
+    last: keptMetrics(db, row.id) ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
 export function listRunRows(db: Db, datasetId?: number): RunSummary[] {
-  const rows = (
-    datasetId === undefined
-      ? db.prepare('SELECT * FROM runs ORDER BY id DESC').all()
-      : db.prepare('SELECT * FROM runs WHERE dataset_id = ? ORDER BY id DESC').all(datasetId)
-  ) as RunRow[];
-  return rows.map((row) => toSummary(row, keptMetrics(db, row.id)));
+  return runRows(db, datasetId).map((row) => toSummary(db, row));
 }
 
 export function getRunRow(db: Db, runId: number): RunDetail {
-  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+  const row = runRow(db, runId);
   if (!row) throw notFound(`Run ${runId}`);
-  const metrics = (db.prepare('SELECT * FROM metrics WHERE run_id = ? ORDER BY epoch').all(runId) as MetricsRow[]).map(toMetrics);
-  const summary = toSummary(row, undefined);
-  const kept = keptMetrics(db, runId);
-  return { ...summary, last: kept ? toMetrics(kept) : null, metrics };
+  return { ...toSummary(db, row), metrics: runMetrics(db, runId) };
 }
