@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import { codeCounts, codesMarker, iterateCodes } from '../store/embeddings.ts';
+import { codeCounts, iterateCodes } from '../store/embeddings.ts';
 import type { Db } from '../store/open.ts';
 import { runStatus } from '../store/runs.ts';
 
@@ -16,32 +16,13 @@ export interface RunCodes {
   logvar: Float32Array | null;
 }
 
-const cache = new Map<string, { marker: string; codes: RunCodes }>();
-const CACHED_RUNS = 2;
-
 /**
  * A run's codes (and log-variances when asked), copied from the float32
- * little-endian blobs straight into one matrix. The last couple of runs stay
- * cached per database, checked against a cheap marker query, so repeated
- * neighbour or interpolation requests do not re-read 70,000 blobs. Treat the
- * arrays as read-only: they are shared.
+ * little-endian blobs straight into one matrix. The API keeps the last few
+ * runs' codes (api/run-cache.ts); treat the arrays as read-only: they may be shared.
  */
 export function loadRunCodes(db: Db, runId: number, options: { logvar?: boolean } = {}): RunCodes {
-  const key = `${db.name}#${runId}#${options.logvar ? 'logvar' : 'code'}`;
-  const marker = codesMarker(db, runId);
-  const hit = cache.get(key);
-  if (hit && hit.marker === marker) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit.codes;
-  }
-  const codes = readRunCodes(db, runId, options.logvar ?? false);
-  cache.set(key, { marker, codes });
-  while (cache.size > CACHED_RUNS) cache.delete(cache.keys().next().value!);
-  return codes;
-}
-
-function readRunCodes(db: Db, runId: number, withLogvar: boolean): RunCodes {
+  const withLogvar = options.logvar ?? false;
   const { n, dimBytes, logvars } = codeCounts(db, runId);
   if (n === 0) {
     const status = runStatus(db, runId);

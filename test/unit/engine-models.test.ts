@@ -229,11 +229,6 @@ test('the same seed gives the same result; codes from the run model match the st
   assert.equal(stored.length, a.model.latentDim);
   stored.forEach((v, i) => assert.ok(Math.abs(v - mean[i]) < 1e-5));
   assert.equal(logvar?.length, a.model.latentDim);
-  assert.equal(await loadRunModel(db, a.runId), a.model, 'loaded models are cached');
-  db.prepare('UPDATE weights SET epoch = epoch + 1 WHERE run_id = ?').run(a.runId);
-  const newer = await loadRunModel(db, a.runId);
-  assert.notEqual(newer, a.model, 'a newer save loads afresh');
-  assert.throws(() => a.model.encode(val[0].pixels, 1), /disposed/, 'and frees the stale model');
-  newer.dispose();
+  a.model.dispose();
   b.model.dispose();
 });
