@@ -1,17 +1,6 @@
-import type { RunOutcome } from '../contract/contract.ts';
+import type { EpochMetrics, RunOutcome } from '../contract/contract.ts';
 import type { TrainConfig } from './config.ts';
 import type { RunStatus } from './run-record.ts';
-
-/** Per-epoch figures, as stored in the metrics table. */
-export interface EpochMetrics {
-  epoch: number;
-  trainLoss: number;
-  valLoss: number | null;
-  valMse: number | null;
-  valKl: number | null;
-  samplesPerSecond: number;
-  seconds: number;
-}
 
 /** What a training run reports while it works (streamed from the trainer process). */
 export type TrainEvent =
