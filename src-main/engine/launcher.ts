@@ -9,7 +9,8 @@ import { datasetLabels, trainingItemCount, unlabelledItemCount } from '../store/
 import { openStore, type Db } from '../store/open.ts';
 import { createRun, renameRun, setRunStatus, updateRunConfig } from '../store/runs.ts';
 import { resolveConfig, type TrainConfig, type TrainOptions } from './config.ts';
-import type { RunSummary, TrainEvent } from './events.ts';
+import type { RunSummary } from '../contract/contract.ts';
+import type { TrainEvent } from './events.ts';
 import { checkTrainingMemory } from './memory-estimate.ts';
 import { familyOf } from './models/registry.ts';
 import { readRun } from './run-record.ts';

@@ -1,8 +1,8 @@
 import { processAlive } from '../process-alive.ts';
+import type { RunSummary } from '../contract/contract.ts';
+import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
-import { keptMetrics, liveRuns, markRunsInterrupted, meanSpeed, readOutcome } from '../store/runs.ts';
-import type { RunSummary } from './events.ts';
-import { readRun } from './run-record.ts';
+import { liveRuns, markRunsInterrupted, readRunSummary } from '../store/runs.ts';
 
 /**
  * Runs left 'queued' or 'running' by a process that no longer exists (kill -9, power
@@ -17,26 +17,9 @@ export function markInterruptedRuns(db: Db): number[] {
   return dead;
 }
 
-/** A run's summary from the database (the last finished epoch's metrics). */
+/** A run's summary from the database (with the metrics of the epoch it kept); a UserError naming the id when there is none. */
 export function runSummary(db: Db, runId: number): RunSummary {
-  const run = readRun(db, runId);
-  const m = keptMetrics(db, runId);
-  return {
-    run: run.id,
-    dataset: run.datasetId,
-    model: run.model,
-    backend: run.backend,
-    status: run.status,
-    epochs: run.epochsDone,
-    seconds: run.seconds,
-    samplesPerSecond: meanSpeed(db, runId),
-    trainLoss: m?.trainLoss ?? null,
-    valLoss: m?.valLoss ?? null,
-    valMse: m?.valMse ?? null,
-    valKl: m?.valKl ?? null,
-    error: run.error,
-    outcome: readOutcome(db, runId),
-    recipe: run.config.recipe,
-    config: run.config,
-  };
+  const summary = readRunSummary(db, runId);
+  if (!summary) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
+  return summary;
 }

@@ -1,4 +1,4 @@
-import type { EpochMetrics, RunOutcome, RunStatus } from '../contract/contract.ts';
+import type { EpochMetrics, RunOutcome, RunStatus, RunSummary } from '../contract/contract.ts';
 import type { Db } from './open.ts';
 
 /** Typed queries on the runs table and its metrics (one row per finished epoch). */
@@ -23,17 +23,48 @@ export interface RunRow {
   updated_at: string;
 }
 
-/** Every run, or a dataset's runs, newest first. */
-export function runRows(db: Db, datasetId?: number): RunRow[] {
-  return (
+function parseConfig(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function toSummary(db: Db, row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    datasetId: row.dataset_id,
+    name: row.name,
+    model: row.model,
+    status: row.status,
+    backend: row.backend,
+    epochsDone: row.epochs_done,
+    seconds: row.seconds,
+    error: row.error,
+    config: parseConfig(row.config),
+    outcome: parseOutcome(row.outcome),
+    last: keptMetrics(db, row.id) ?? null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Every run, or a dataset's runs, newest first, each with the metrics of the epoch it kept. */
+export function listRunSummaries(db: Db, datasetId?: number): RunSummary[] {
+  const rows = (
     datasetId === undefined
       ? db.prepare('SELECT * FROM runs ORDER BY id DESC').all()
       : db.prepare('SELECT * FROM runs WHERE dataset_id = ? ORDER BY id DESC').all(datasetId)
   ) as RunRow[];
+  return rows.map((row) => toSummary(db, row));
 }
 
-export function runRow(db: Db, runId: number): RunRow | undefined {
-  return db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+/** One run with the metrics of the epoch it kept, or undefined when there is no such run. */
+export function readRunSummary(db: Db, runId: number): RunSummary | undefined {
+  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+  return row && toSummary(db, row);
 }
 
 /** A run with its dataset's name and image shape. */
@@ -152,11 +183,6 @@ export function keptMetrics(db: Db, runId: number): EpochMetrics | undefined {
   const best = readOutcome(db, runId)?.bestEpoch;
   const row = best === undefined ? undefined : (db.prepare(`SELECT ${metricsColumns} FROM metrics WHERE run_id = ? AND epoch = ?`).get(runId, best) as EpochMetrics | undefined);
   return row ?? lastMetrics(db, runId);
-}
-
-/** Samples per second over all of a run's timed epochs, or null before the first. */
-export function meanSpeed(db: Db, runId: number): number | null {
-  return db.prepare('SELECT sum(samples_per_second * seconds) / sum(seconds) FROM metrics WHERE run_id = ? AND seconds > 0').pluck().get(runId) as number | null;
 }
 
 export function writeMetrics(db: Db, runId: number, m: EpochMetrics): void {
