@@ -3,7 +3,7 @@ import { attributeVector, type AttributeVector } from '../latent/attributes.ts';
 import { loadRunCodes, type RunCodes } from '../latent/codes.ts';
 import { codesMarker } from '../store/embeddings.ts';
 import type { Db } from '../store/open.ts';
-import { datasetOfRunWithShape } from '../store/runs.ts';
+import { runDataset } from '../store/runs.ts';
 import { setsVersionOfRun } from '../store/sets.ts';
 import { storedWeightsEpoch } from '../store/weights.ts';
 
@@ -102,7 +102,7 @@ export class RunCache {
 
   /** An attribute's direction in the run's code space (balanced over the named attributes). */
   attributeVectorOf(codes: RunCodes, name: string, balanced: string[] = []): AttributeVector {
-    const datasetVersion = datasetOfRunWithShape(this.db, codes.runId)?.updatedAt;
+    const datasetVersion = runDataset(this.db, codes.runId)?.updatedAt;
     const key = JSON.stringify([name, [...balanced].sort(), datasetVersion, setsVersionOfRun(this.db, codes.runId)]);
     let vectors = this.vectors.get(codes);
     if (!vectors) this.vectors.set(codes, (vectors = new Map()));

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.ts';
 import { itemLabelsAndAttributes } from '../store/items.ts';
 import type { Db } from '../store/open.ts';
-import { datasetOfRunWithShape } from '../store/runs.ts';
+import { runDataset } from '../store/runs.ts';
 import { listSets } from '../store/sets.ts';
 import { rocAuc } from './auc.ts';
 import type { RunCodes } from './codes.ts';
@@ -29,7 +29,7 @@ interface Membership {
 }
 
 function memberships(db: Db, codes: RunCodes): { attributes: Membership[]; labels: Membership[]; sets: Membership[] } {
-  const dataset = datasetOfRunWithShape(db, codes.runId);
+  const dataset = runDataset(db, codes.runId);
   if (!dataset) throw new UserError(`There is no run ${codes.runId}.`, 'not_found');
   const names = dataset.attributes;
   const rowById = new Map<number, number>();

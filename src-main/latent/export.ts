@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify';
 import type { OutlierScore } from '../contract/contract.ts';
 import { embeddedAmong, exportCounts, exportPages } from '../store/embeddings.ts';
 import type { Db } from '../store/open.ts';
-import { datasetOfRunWithShape } from '../store/runs.ts';
+import { runDataset } from '../store/runs.ts';
 import { allScoreRows } from '../store/scores.ts';
 import { UserError } from '../errors.ts';
 import { float32FromBlob } from './blobs.ts';
@@ -96,7 +96,7 @@ export interface PreparedCsv {
  * stored float32 values exactly.
  */
 export async function prepareEmbeddingsCsv(db: Db, runId: number, request: EmbeddingsRequest = {}): Promise<PreparedCsv> {
-  const dataset = datasetOfRunWithShape(db, runId);
+  const dataset = runDataset(db, runId);
   if (!dataset) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
   const projection = await getProjection(db, runId, request.projection ?? { method: 'pca' });
   const itemIds = request.itemIds ? [...new Set(request.itemIds)].sort((a, b) => a - b) : null;

@@ -3,7 +3,7 @@ import { PixelCache, pixelCachePath } from '../dataset/pixel-cache.ts';
 import { UserError } from '../errors.ts';
 import { cacheDirFor } from '../paths.ts';
 import type { Db } from '../store/open.ts';
-import { datasetOfRunWithShape, runStatus } from '../store/runs.ts';
+import { runDataset, runStatus } from '../store/runs.ts';
 import { readBaseScores, scoreColumn, scoreCounts, writeDerivedScores, type ScoreRow } from '../store/scores.ts';
 import { loadRunCodes } from './codes.ts';
 import { compressedBits } from './complexity.ts';
@@ -54,7 +54,7 @@ export async function ensureScores(db: Db, runId: number): Promise<void> {
 
 async function deriveScores(db: Db, runId: number): Promise<void> {
   const rows = readBaseScores(db, runId);
-  const dataset = datasetOfRunWithShape(db, runId)!;
+  const dataset = runDataset(db, runId)!;
   const cache = PixelCache.openReadOnly(pixelCachePath(cacheDirFor(db.name), dataset.id), { size: dataset.size, channels: dataset.channels });
   const complexityBits = new Float64Array(rows.length);
   try {

@@ -97,7 +97,7 @@ export interface RunDataset {
   updatedAt: string;
 }
 
-export function datasetOfRunWithShape(db: Db, runId: number): RunDataset | undefined {
+export function runDataset(db: Db, runId: number): RunDataset | undefined {
   const row = db
     .prepare('SELECT d.id, d.size, d.channels, d.attributes, d.updated_at AS updatedAt FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?')
     .get(runId) as (Omit<RunDataset, 'attributes'> & { attributes: string }) | undefined;
