@@ -20,6 +20,13 @@ const layerZones = [
   { target: './src-renderer', from: './src-main', except: ['./contract'], message: 'the renderer talks only to the typed API: import from src-main/contract/ alone.' },
 ];
 
+// The store owns the SQL (DESIGN.md): other rooms call its typed query functions. better-sqlite3's statement-making
+// methods are caught by name on any object; `exec` only on something called db, so RegExp#exec stays allowed.
+const sqlOutsideStore = {
+  selector: ":matches(CallExpression[callee.property.name=/^(prepare|pragma|transaction)$/], CallExpression[callee.property.name='exec'][callee.object.name=/^db$/i], CallExpression[callee.property.name='exec'][callee.object.property.name=/^db$/i])",
+  message: 'SQL lives in src-main/store/: add a typed query function there (one module per table) and call it.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'src-renderer/**/*.vue', 'bench/output/'] },
   js.configs.recommended,
@@ -34,4 +41,5 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  { files: ['src-main/**/*.ts'], ignores: ['src-main/store/**'], rules: { 'no-restricted-syntax': ['error', sqlOutsideStore] } },
 );

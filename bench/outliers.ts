@@ -27,7 +27,7 @@ import { demoFaces, faceSvg } from '../src-main/dataset/demo.ts';
 import { fashionMnistDir, readIdxImages } from '../src-main/dataset/idx.ts';
 import { PixelCache, pixelCachePath } from '../src-main/dataset/pixel-cache.ts';
 import { resolveConfig } from '../src-main/engine/config.ts';
-import { createRun } from '../src-main/engine/runs.ts';
+import { createRun } from '../src-main/store/runs.ts';
 import { trainRun } from '../src-main/engine/train/train-run.ts';
 import { rocAuc } from '../src-main/latent/auc.ts';
 import { findDuplicates } from '../src-main/latent/duplicates.ts';

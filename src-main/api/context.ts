@@ -3,6 +3,7 @@ import type { Db } from '../store/open.ts';
 import type { HostKind } from '../contract/contract.ts';
 import type { Logger } from './errors.ts';
 import type { EventHub } from './events.ts';
+import type { RunCache } from './run-cache.ts';
 import type { StoreWatch } from './store-watch.ts';
 
 /** What differs between front doors: who is hosting, and the native pieces only Electron has. */
@@ -40,4 +41,6 @@ export interface ApiContext {
   queuedTrainings: number[];
   /** UMAPs computing on worker threads; close() aborts them. */
   projections: Set<AbortController>;
+  /** The last few runs' codes and models, for the latent tools; freed on close. */
+  runs: RunCache;
 }

@@ -1,4 +1,4 @@
-import { setRunStatus } from '../engine/runs.ts';
+import { setRunStatus } from '../store/runs.ts';
 import { ApiCallError, UserError } from '../errors.ts';
 import { cacheDirFor } from '../paths.ts';
 import { openStore } from '../store/open.ts';
@@ -7,6 +7,7 @@ import { inputSchemas } from '../contract/contract.ts';
 import type { ApiContext, ApiHost } from './context.ts';
 import { consoleLogger, toErrorBody, type Logger } from './errors.ts';
 import { EventHub } from './events.ts';
+import { RunCache } from './run-cache.ts';
 import { watchStore } from './store-watch.ts';
 import { appHandlers } from './handlers/app.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
@@ -68,6 +69,7 @@ export function createApi(options: ApiOptions): Api {
     maxTrainings: options.maxTrainings ?? maxTrainingsFromEnv(),
     queuedTrainings: [],
     projections: new Set(),
+    runs: new RunCache(db),
   };
 
   async function call(method: string, input: unknown): Promise<ApiResult<unknown>> {
@@ -99,6 +101,7 @@ export function createApi(options: ApiOptions): Api {
       for (const training of trainings) training.stop();
       await Promise.allSettled(trainings.map((training) => training.done));
       context.storeWatch.stop();
+      context.runs.dispose();
       context.db.close();
     },
   };

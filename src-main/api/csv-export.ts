@@ -3,6 +3,7 @@ import type { csvExportSchema } from '../contract/contract.ts';
 import { UserError } from '../errors.ts';
 import { prepareEmbeddingsCsv, prepareOutliersCsv, type PreparedCsv } from '../latent/export.ts';
 import type { ProjectionRequest } from '../latent/projections.ts';
+import { datasetOfRun } from '../store/runs.ts';
 import { findSet } from '../store/sets.ts';
 import type { ApiContext } from './context.ts';
 
@@ -27,7 +28,7 @@ export async function prepareCsv(ctx: ApiContext, input: CsvExport): Promise<Pre
 }
 
 function setItems(ctx: ApiContext, runId: number, name: string): number[] {
-  const datasetId = ctx.db.prepare('SELECT dataset_id FROM runs WHERE id = ?').pluck().get(runId) as number | undefined;
+  const datasetId = datasetOfRun(ctx.db, runId);
   if (datasetId === undefined) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
   const set = findSet(ctx.db, datasetId, name);
   if (!set) throw new UserError(`dataset ${datasetId} has no set named "${name}"`, 'not_found');

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { ApiHost } from '../api/context.ts';
 import type { Api } from '../api/create-api.ts';
 import { resolveDbPath } from '../paths.ts';
-import { openStore, type Db } from '../store/open.ts';
 
 /** Global options every command sees (declared once on the root program). */
 export interface GlobalOptions {
@@ -12,20 +11,6 @@ export interface GlobalOptions {
 /** The database chosen by --db, LATENT_LAB_DB or the per-user default. */
 export function dbPathOf(command: Command): string {
   return resolveDbPath((command.optsWithGlobals() as GlobalOptions).db);
-}
-
-export function openDbOf(command: Command): Db {
-  return openStore(dbPathOf(command));
-}
-
-/** Opens the database for `use` and closes it afterwards, whether `use` returns or throws. */
-export async function withDb<T>(command: Command, use: (db: Db) => T | Promise<T>): Promise<T> {
-  const db = openDbOf(command);
-  try {
-    return await use(db);
-  } finally {
-    db.close();
-  }
 }
 
 /** Prints a value as one line of JSON on stdout (for --json). */

@@ -102,6 +102,28 @@ export type TrainOptionKey = Exclude<keyof typeof trainOptionsSchema.shape, 'lab
 /** What a caller may pass (CLI strings or API values); everything is optional. */
 export type TrainOptions = Partial<Record<TrainOptionKey | 'labels', unknown>>;
 
+type ParsedOptions = z.output<typeof trainOptionsSchema>;
+/** Options that stay null when not given (no time bound, the default threads, no corruption). */
+type NullWhenUnset = 'maxMinutes' | 'threads' | 'denoise';
+
+/**
+ * Every training option, resolved (defaults filled in from the data; engine/config.ts
+ * resolveConfig); stored as runs.config. Made from the schema, so a new option is typed here
+ * as soon as it is declared above; `name` is the run's, not its config's.
+ */
+export type TrainConfig = { [K in Exclude<keyof ParsedOptions, 'name' | NullWhenUnset>]-?: NonNullable<ParsedOptions[K]> } & {
+  [K in NullWhenUnset]: NonNullable<ParsedOptions[K]> | null;
+} & {
+  /** Stop when the validation loss stops improving and keep the best epoch's weights (off with --epochs). */
+  earlyStop: boolean;
+  /** The compute threads the run got (`threads` is what was asked for). */
+  threadsUsed?: number;
+  /** What the recommended recipe chose and why; null when the model was given. */
+  recipe: string | null;
+};
+
+export type Denoise = NonNullable<TrainConfig['denoise']>;
+
 export interface TrainOptionSpec extends OptionMeta {
   key: TrainOptionKey;
   help: string;

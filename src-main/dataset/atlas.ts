@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { UserError } from '../errors.ts';
+import { datasetById } from '../store/datasets.ts';
+import { cacheRecordCount, itemPixelsAt } from '../store/items.ts';
 import type { Db } from '../store/open.ts';
 import { PixelCache, pixelCachePath, type PixelShape } from './pixel-cache.ts';
 import { resizeInto } from './resample.ts';
@@ -102,23 +104,18 @@ export async function ensureAtlasPage(db: Db, cacheDir: string, datasetId: numbe
 const pagesBeingDrawn = new Map<string, Promise<string>>();
 
 async function drawMissingPage(db: Db, cacheDir: string, datasetId: number, tile: number, page: number, out: string): Promise<string> {
-  const dataset = db.prepare('SELECT size, channels FROM datasets WHERE id = ?').get(datasetId) as PixelShape | undefined;
+  const dataset = datasetById(db, datasetId);
   if (!dataset) throw new UserError(`No dataset with id ${datasetId}.`, 'not_found');
   if (!(ATLAS_TILES as readonly number[]).includes(tile)) throw new UserError(`Atlas tiles are ${ATLAS_TILES.join(' or ')} px, not ${tile}.`, 'not_found');
-  const records = ((db.prepare('SELECT max(cache_index) FROM items WHERE dataset_id = ?').pluck().get(datasetId) as number | null) ?? -1) + 1;
+  const records = cacheRecordCount(db, datasetId);
   if (page < 0 || page * atlasLayout(tile).perPage >= records) throw new UserError(`Dataset ${datasetId} has no atlas page ${page} at ${tile} px.`, 'not_found');
-  await buildAtlasPage({ cacheFile: pixelCachePath(cacheDir, datasetId), shape: dataset, tile, page, records, out });
+  await buildAtlasPage({ cacheFile: pixelCachePath(cacheDir, datasetId), shape: { size: dataset.size, channels: dataset.channels }, tile, page, records, out });
   return out;
 }
 
 /** An item's cached (resized) pixels as a PNG, looked up by item id only. */
 export async function itemPng(db: Db, cacheDir: string, itemId: number): Promise<Buffer> {
-  const row = db
-    .prepare(
-      `SELECT i.cache_index AS cacheIndex, d.id AS datasetId, d.size, d.channels
-       FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ?`,
-    )
-    .get(itemId) as { cacheIndex: number; datasetId: number; size: number; channels: 1 | 3 } | undefined;
+  const row = itemPixelsAt(db, itemId);
   if (!row) throw new UserError(`No item with id ${itemId}.`, 'not_found');
   const shape: PixelShape = { size: row.size, channels: row.channels };
   const cache = PixelCache.openReadOnly(pixelCachePath(cacheDir, row.datasetId), shape);

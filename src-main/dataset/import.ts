@@ -6,11 +6,12 @@ import { cacheDirFor } from '../paths.ts';
 import { openStore } from '../store/open.ts';
 import { IMPORT_ATLAS_TILES, atlasLayout, atlasPagePath } from './atlas.ts';
 import { defaultAttributeFiles, matchAttributes, readAttributes } from './attributes.ts';
-import { importChangeCounts } from '../store/items.ts';
+import { datasetById } from '../store/datasets.ts';
+import { datasetLabels, importChangeCounts, itemStatusCounts, knownItems } from '../store/items.ts';
 import { checkFolder, findOrCreateDataset, validate } from './dataset-row.ts';
 import type { DecodeShape, Fit } from './decode.ts';
 import { lockFolderImport } from './import-lock.ts';
-import { ItemWriter, type KnownItem } from './item-writer.ts';
+import { ItemWriter } from './item-writer.ts';
 import { defaultParallelism, inProcessRunner, workerRunner, type JobRunner } from './job-pool.ts';
 import type { FileOutcome } from './jobs.ts';
 import { PixelCache, pixelCachePath } from './pixel-cache.ts';
@@ -138,10 +139,7 @@ async function importScanned(
     cache = PixelCache.open(pixelCachePath(cacheDir, dataset.id), shape);
     const writer = new ItemWriter(db, dataset, cache, cacheDir, match?.byPath ?? null);
 
-    const known = new Map<string, KnownItem>();
-    for (const row of db.prepare('SELECT id, path, hash, status FROM items WHERE dataset_id = ?').iterate(dataset.id) as Iterable<KnownItem & { path: string }>) {
-      known.set(row.path, row);
-    }
+    const known = new Map(knownItems(db, dataset.id).map((row) => [row.path, row]));
 
     const chunks: ScannedFile[][] = [];
     for (let i = 0; i < scan.files.length; i += CHUNK) chunks.push(scan.files.slice(i, i + CHUNK));
@@ -171,26 +169,20 @@ async function importScanned(
     await buildMissingAtlasPages(runner, cache, cacheDir, dataset.id, writer.recordCount(), signal, onProgress);
     if (signal?.aborted) throw interrupted(writer.added + writer.updated);
 
-    const counts = db
-      .prepare(`SELECT sum(status = 'ok') AS ok, sum(status = 'missing') AS missing FROM items WHERE dataset_id = ?`)
-      .get(dataset.id) as { ok: number | null; missing: number | null };
-    const labels = db
-      .prepare(`SELECT DISTINCT label FROM items WHERE dataset_id = ? AND status = 'ok' AND label IS NOT NULL ORDER BY label`)
-      .pluck()
-      .all(dataset.id) as string[];
-    const finalRow = db.prepare('SELECT name, attributes FROM datasets WHERE id = ?').get(dataset.id) as { name: string; attributes: string };
+    const counts = itemStatusCounts(db, dataset.id);
+    const finalRow = datasetById(db, dataset.id)!;
     return {
       dataset: dataset.id,
       datasetName: finalRow.name,
-      items: counts.ok ?? 0,
+      items: counts.ok,
       added: writer.added,
       updated: writer.updated,
       unchanged: writer.unchanged,
-      missing: counts.missing ?? 0,
+      missing: counts.missing,
       skipped,
       duplicates: writer.duplicates,
-      labels,
-      attributes: JSON.parse(finalRow.attributes) as string[],
+      labels: datasetLabels(db, dataset.id),
+      attributes: finalRow.attributes,
       attributeMatch: table && match ? { file: table.file, unmatchedRows: match.unmatchedRows, imagesWithoutRow: match.imagesWithoutRow } : null,
       size: dataset.size,
       channels: dataset.channels,

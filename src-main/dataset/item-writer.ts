@@ -1,5 +1,7 @@
 import fs from 'node:fs';
-import type { Db } from '../store/open.ts';
+import { setDatasetAttributeNames, touchDataset } from '../store/datasets.ts';
+import { cacheRecordCount, itemWriters, knownItems, type KnownItem } from '../store/items.ts';
+import { inTransaction, type Db } from '../store/open.ts';
 import { ATLAS_TILES, atlasLayout, atlasPagePath } from './atlas.ts';
 import type { AttributeValues } from './attributes.ts';
 import type { DatasetRow } from './dataset-row.ts';
@@ -7,13 +9,6 @@ import type { FileOutcome } from './jobs.ts';
 import type { PixelCache } from './pixel-cache.ts';
 import type { ScannedFile, Skipped } from './scan.ts';
 import { splitOf } from './split.ts';
-
-/** What the database knew about a file before this import. */
-export interface KnownItem {
-  id: number;
-  hash: string;
-  status: 'ok' | 'missing';
-}
 
 const FLUSH_ROWS = 1024;
 const FLUSH_MS = 1000;
@@ -29,9 +24,7 @@ export class ItemWriter {
   private readonly byHash = new Map<string, string>();
   private readonly pending: (() => void)[] = [];
   private lastFlush = performance.now();
-  private readonly insert;
-  private readonly update;
-  private readonly revive;
+  private readonly write;
 
   constructor(
     private readonly db: Db,
@@ -40,17 +33,8 @@ export class ItemWriter {
     private readonly cacheDir: string,
     private readonly attributes: Map<string, AttributeValues> | null,
   ) {
-    const max = db.prepare('SELECT max(cache_index) FROM items WHERE dataset_id = ?').pluck().get(dataset.id) as number | null;
-    this.nextIndex = max === null ? 0 : max + 1;
-    this.insert = db.prepare(
-      `INSERT INTO items (dataset_id, path, label, attributes, split, hash, width, height, cache_index, format, upscaled, cropped, from_colour, matte)
-       VALUES (@datasetId, @path, @label, @attributes, @split, @hash, @width, @height, @index, @format, @upscaled, @cropped, @fromColour, @matte)`,
-    );
-    this.update = db.prepare(
-      `UPDATE items SET hash = @hash, width = @width, height = @height, cache_index = @index, status = 'ok',
-         format = @format, upscaled = @upscaled, cropped = @cropped, from_colour = @fromColour, matte = @matte WHERE id = @id`,
-    );
-    this.revive = db.prepare(`UPDATE items SET status = 'ok' WHERE id = ?`);
+    this.nextIndex = cacheRecordCount(db, dataset.id);
+    this.write = itemWriters(db);
   }
 
   recordCount(): number {
@@ -72,7 +56,7 @@ export class ItemWriter {
     else this.byHash.set(outcome.hash, file.relPath);
     if (outcome.kind === 'unchanged') {
       this.unchanged++;
-      if (known!.status === 'missing') this.pending.push(() => this.revive.run(known!.id));
+      if (known!.status === 'missing') this.pending.push(() => this.write.setStatus(known!.id, 'ok'));
       return;
     }
     const index = this.nextIndex++;
@@ -91,13 +75,13 @@ export class ItemWriter {
     };
     if (known) {
       this.updated++;
-      this.pending.push(() => this.update.run({ ...record, id: known.id }));
+      this.pending.push(() => this.write.update(known.id, record));
     } else {
       this.added++;
       const attrs = this.attributes?.get(file.relPath);
       const split = splitOf(file.relPath, this.dataset.seed, this.dataset.val_fraction);
       const row = { ...record, datasetId: this.dataset.id, path: file.relPath, label: file.label, attributes: attrs ? JSON.stringify(attrs) : null, split };
-      this.pending.push(() => this.insert.run(row));
+      this.pending.push(() => this.write.insert(row));
     }
   }
 
@@ -111,27 +95,25 @@ export class ItemWriter {
     if (this.pending.length === 0) return;
     this.cache.sync();
     const rows = this.pending.splice(0);
-    this.db.transaction(() => rows.forEach((write) => write()))();
+    inTransaction(this.db, () => rows.forEach((write) => write()));
   }
 
   /** After a complete scan: marks vanished files missing and applies the attributes file to every item. */
   finish(attributeNames: string[] | null): void {
     // a page drawn on request while this import ran may lack tiles committed later; from now on every row is committed
     for (const page of this.invalidated) fs.rmSync(page, { force: true });
-    const markMissing = this.db.prepare(`UPDATE items SET status = 'missing' WHERE id = ?`);
-    const setAttributes = this.db.prepare('UPDATE items SET attributes = ? WHERE id = ?');
-    const rows = this.db.prepare(`SELECT id, path, status FROM items WHERE dataset_id = ?`).all(this.dataset.id) as { id: number; path: string; status: string }[];
-    this.db.transaction(() => {
+    const rows = knownItems(this.db, this.dataset.id);
+    inTransaction(this.db, () => {
       for (const row of rows) {
-        if (!this.seen.has(row.path) && row.status === 'ok') markMissing.run(row.id);
+        if (!this.seen.has(row.path) && row.status === 'ok') this.write.setStatus(row.id, 'missing');
         if (this.attributes) {
           const values = this.attributes.get(row.path);
-          setAttributes.run(values ? JSON.stringify(values) : null, row.id);
+          this.write.setAttributes(row.id, values ? JSON.stringify(values) : null);
         }
       }
-      if (attributeNames) this.db.prepare('UPDATE datasets SET attributes = ? WHERE id = ?').run(JSON.stringify(attributeNames), this.dataset.id);
-      this.db.prepare(`UPDATE datasets SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?`).run(this.dataset.id);
-    })();
+      if (attributeNames) setDatasetAttributeNames(this.db, this.dataset.id, attributeNames);
+      touchDataset(this.db, this.dataset.id);
+    });
   }
 
   private readonly invalidated = new Set<string>();

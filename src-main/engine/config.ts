@@ -9,6 +9,8 @@ import {
   trainOptionsSchema,
   VARIATIONAL_MODELS,
   type ModelName,
+  type Denoise,
+  type TrainConfig,
   type TrainOptionKey,
   type TrainOptions,
 } from '../contract/train-config.ts';
@@ -16,44 +18,7 @@ import { UserError } from '../errors.ts';
 import { defaultFilters, defaultHidden, defaultLearningRate, recommendRecipe, trainingPlan } from './recipe.ts';
 
 export { defaultFilters, defaultHidden };
-export { CONV_MODELS, flagOf, MODEL_NAMES, VARIATIONAL_MODELS, type ModelName, type TrainOptions };
-
-export type Denoise = { kind: 'gaussian'; sigma: number } | { kind: 'mask'; p: number };
-
-/** Every training option, resolved (defaults filled in from the data); stored as runs.config. */
-export interface TrainConfig {
-  model: ModelName;
-  latent: number;
-  /** Planned passes over the training set (the most it runs). */
-  epochs: number;
-  /** Stop when the validation loss stops improving and keep the best epoch's weights (off with --epochs). */
-  earlyStop: boolean;
-  /** Upper bound on training time; null = none. */
-  maxMinutes: number | null;
-  batch: number;
-  lr: number;
-  loss: 'bce' | 'mse' | 'gaussian';
-  seed: number;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-  /** Compute threads asked for; null: LATENT_LAB_THREADS, else every core. The run's `threadsUsed` says what it got. */
-  threads: number | null;
-  threadsUsed?: number;
-  hidden: number[];
-  filters: number[];
-  activation: 'relu' | 'elu' | 'tanh' | 'sigmoid' | 'linear';
-  beta: number;
-  klWarmup: number;
-  freeBits: number;
-  denoise: Denoise | null;
-  sparse: number;
-  contractive: number;
-  pretrain: 'none' | 'layerwise';
-  pretrainEpochs: number;
-  /** Class names in one-hot order (cvae only; filled from the dataset). */
-  labels: string[];
-  /** What the recommended recipe chose and why; null when the model was given. */
-  recipe: string | null;
-}
+export { CONV_MODELS, flagOf, MODEL_NAMES, VARIATIONAL_MODELS, type Denoise, type ModelName, type TrainConfig, type TrainOptions };
 
 export interface ImageShape {
   size: number;

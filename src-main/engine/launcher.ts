@@ -4,14 +4,17 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
 import { siblingEntry } from '../worker-thread.ts';
+import { datasetById } from '../store/datasets.ts';
+import { datasetLabels, trainingItemCount, unlabelledItemCount } from '../store/items.ts';
 import { openStore, type Db } from '../store/open.ts';
+import { createRun, renameRun, setRunStatus, updateRunConfig } from '../store/runs.ts';
 import { resolveConfig, type TrainConfig, type TrainOptions } from './config.ts';
-import type { RunSummary, TrainEvent } from './events.ts';
+import type { RunSummary } from '../contract/contract.ts';
+import type { TrainEvent } from './events.ts';
 import { checkTrainingMemory } from './memory-estimate.ts';
 import { familyOf } from './models/registry.ts';
 import { readRun } from './run-record.ts';
-import { createRun, markInterruptedRuns, runSummary, setRunStatus, updateRunConfig } from './runs.ts';
-import { datasetLabels, trainingItemCount } from './train/data-source.ts';
+import { markInterruptedRuns, runSummary } from './runs.ts';
 import type { ChildMessage, ParentMessage } from './trainer-messages.ts';
 
 /** The trainer process as the launcher sees it; adapters exist for child_process and Electron's utilityProcess. */
@@ -97,13 +100,13 @@ function prepareResume(db: Db, runId: number, options: TrainOptions): number {
 }
 
 function prepareNew(db: Db, datasetId: number, options: TrainOptions, name: string | null): number {
-  const dataset = db.prepare('SELECT id, size, channels FROM datasets WHERE id = ?').get(datasetId) as { id: number; size: number; channels: 1 | 3 } | undefined;
+  const dataset = datasetById(db, datasetId);
   if (!dataset) throw new UserError(`There is no dataset ${datasetId}; \`latent-lab datasets\` lists them.`, 'not_found');
   const shape = { size: dataset.size, channels: dataset.channels, count: trainingItemCount(db, datasetId) };
   let config = resolveConfig(options, shape);
   if (familyOf(config.model).conditional) {
     const labels = datasetLabels(db, datasetId);
-    const unlabelled = (db.prepare("SELECT count(*) AS n FROM items WHERE dataset_id = ? AND status = 'ok' AND label IS NULL").get(datasetId) as { n: number }).n;
+    const unlabelled = unlabelledItemCount(db, datasetId);
     if (labels.length < 2 || unlabelled > 0) {
       throw new UserError(
         `${config.model} needs labelled images (one subfolder per class, at least 2 classes); dataset ${datasetId} has ${labels.length} label(s) and ${unlabelled} unlabelled image(s).`,
@@ -114,7 +117,7 @@ function prepareNew(db: Db, datasetId: number, options: TrainOptions, name: stri
   }
   checkTrainingMemory(config, shape);
   const runId = createRun(db, datasetId, config, process.pid);
-  if (name) db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, runId);
+  if (name) renameRun(db, runId, name);
   return runId;
 }
 

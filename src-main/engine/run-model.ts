@@ -4,7 +4,8 @@ import type { Db } from '../store/open.ts';
 import { ensureInferenceBackend } from './backend.ts';
 import { familyOf } from './models/registry.ts';
 import { readRun } from './run-record.ts';
-import { loadModelPart, storedWeightsEpoch } from './weights-store.ts';
+import { storedWeightsEpoch } from '../store/weights.ts';
+import { loadModelPart } from './weights-store.ts';
 
 /** A trained run's encoder and decoder, ready for the latent tools. */
 export interface RunModel {
@@ -24,34 +25,15 @@ export interface RunModel {
   dispose(): void;
 }
 
-const cache = new Map<string, Promise<RunModel>>();
-
 /**
- * Loads a run's stored weights (cached per database, run and saved epoch, so repeated
- * decodes are cheap; a newer save of the run replaces and frees the older model).
- * dispose() frees the tensors and drops the cache entry.
+ * Loads a run's stored weights (the encoder and decoder of its kept epoch). The API keeps
+ * the last few runs' models (api/run-cache.ts); whoever loads one disposes it.
  */
-export function loadRunModel(db: Db, runId: number): Promise<RunModel> {
-  const epoch = storedWeightsEpoch(db, runId);
-  if (epoch === null) {
+export async function loadRunModel(db: Db, runId: number): Promise<RunModel> {
+  if (storedWeightsEpoch(db, runId) === null) {
     readRun(db, runId);
-    return Promise.reject(new UserError(`Run ${runId} has no trained weights yet.`, 'not_trained'));
+    throw new UserError(`Run ${runId} has no trained weights yet.`, 'not_trained');
   }
-  const key = `${db.name}#${runId}#${epoch}`;
-  let entry = cache.get(key);
-  if (!entry) {
-    const runPrefix = `${db.name}#${runId}#`;
-    for (const [stale, model] of cache) {
-      if (stale.startsWith(runPrefix)) void model.then((m) => m.dispose(), () => undefined);
-    }
-    entry = build(db, runId, () => cache.delete(key));
-    entry.catch(() => cache.delete(key));
-    cache.set(key, entry);
-  }
-  return entry;
-}
-
-async function build(db: Db, runId: number, forget: () => void): Promise<RunModel> {
   const run = readRun(db, runId);
   const family = familyOf(run.model);
   await ensureInferenceBackend();
@@ -94,7 +76,6 @@ async function build(db: Db, runId: number, forget: () => void): Promise<RunMode
       });
     },
     dispose() {
-      forget();
       encoder.dispose();
       decoder.dispose();
     },

@@ -1,6 +1,7 @@
 import type { RunStatus } from '../contract/contract.ts';
 import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
+import { runWithShape } from '../store/runs.ts';
 import { upgradeStoredConfig, type TrainConfig } from './config.ts';
 
 export type { RunStatus };
@@ -21,31 +22,9 @@ export interface RunRecord {
   error: string | null;
 }
 
-interface Row {
-  id: number;
-  dataset_id: number;
-  dataset_name: string;
-  size: number;
-  channels: 1 | 3;
-  model: TrainConfig['model'];
-  config: string;
-  status: RunStatus;
-  backend: string | null;
-  pid: number | null;
-  epochs_done: number;
-  seconds: number;
-  error: string | null;
-}
-
 /** One run with its dataset's image shape; a UserError naming the id when there is none. */
 export function readRun(db: Db, runId: number): RunRecord {
-  const row = db
-    .prepare(
-      `SELECT r.id, r.dataset_id, d.name AS dataset_name, d.size, d.channels, r.model, r.config, r.status,
-              r.backend, r.pid, r.epochs_done, r.seconds, r.error
-         FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?`,
-    )
-    .get(runId) as Row | undefined;
+  const row = runWithShape(db, runId);
   if (!row) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
   return {
     id: row.id,
@@ -53,7 +32,7 @@ export function readRun(db: Db, runId: number): RunRecord {
     datasetName: row.dataset_name,
     size: row.size,
     channels: row.channels,
-    model: row.model,
+    model: row.model as TrainConfig['model'],
     config: upgradeStoredConfig(JSON.parse(row.config) as TrainConfig),
     status: row.status,
     backend: row.backend,

@@ -1,4 +1,5 @@
-import type { RunSummary, TrainEvent } from './events.ts';
+import type { RunSummary } from '../contract/contract.ts';
+import type { TrainEvent } from './events.ts';
 
 /** Parent -> trainer process. */
 export type ParentMessage = { type: 'start'; dbPath: string; runId: number } | { type: 'stop' };

@@ -6,7 +6,7 @@
  */
 import { openStore } from '../store/open.ts';
 import { isUserError } from '../errors.ts';
-import { setRunStatus } from './runs.ts';
+import { setRunStatus } from '../store/runs.ts';
 import { trainRun } from './train/train-run.ts';
 import type { ChildMessage, ParentMessage } from './trainer-messages.ts';
 

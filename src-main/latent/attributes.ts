@@ -1,5 +1,7 @@
 import { UserError } from '../errors.ts';
+import { itemLabelsAndAttributes } from '../store/items.ts';
 import type { Db } from '../store/open.ts';
+import { runDataset } from '../store/runs.ts';
 import { listSets } from '../store/sets.ts';
 import { rocAuc } from './auc.ts';
 import type { RunCodes } from './codes.ts';
@@ -27,15 +29,14 @@ interface Membership {
 }
 
 function memberships(db: Db, codes: RunCodes): { attributes: Membership[]; labels: Membership[]; sets: Membership[] } {
-  const datasetId = db.prepare('SELECT dataset_id FROM runs WHERE id = ?').pluck().get(codes.runId) as number | undefined;
-  if (datasetId === undefined) throw new UserError(`There is no run ${codes.runId}.`, 'not_found');
-  const names = JSON.parse(db.prepare('SELECT attributes FROM datasets WHERE id = ?').pluck().get(datasetId) as string) as string[];
+  const dataset = runDataset(db, codes.runId);
+  if (!dataset) throw new UserError(`There is no run ${codes.runId}.`, 'not_found');
+  const names = dataset.attributes;
   const rowById = new Map<number, number>();
   codes.itemIds.forEach((id, row) => rowById.set(id, row));
   const attributes = names.map((name) => ({ name, kind: 'attribute' as const, values: new Int8Array(codes.n).fill(-1) }));
   const labelOfRow: (string | null)[] = new Array(codes.n).fill(null);
-  const rows = db.prepare('SELECT id, label, attributes FROM items WHERE dataset_id = ?').raw().iterate(datasetId) as Iterable<[number, string | null, string | null]>;
-  for (const [id, label, json] of rows) {
+  for (const [id, label, json] of itemLabelsAndAttributes(db, dataset.id)) {
     const row = rowById.get(id);
     if (row === undefined) continue;
     labelOfRow[row] = label;
@@ -45,7 +46,7 @@ function memberships(db: Db, codes: RunCodes): { attributes: Membership[]; label
   }
   const labelNames = [...new Set(labelOfRow.filter((l): l is string => l !== null))].sort();
   const labels = labelNames.map((name) => ({ name, kind: 'label' as const, values: Int8Array.from(labelOfRow, (l) => (l === null ? -1 : l === name ? 1 : 0)) }));
-  const sets = listSets(db, datasetId).map((set) => {
+  const sets = listSets(db, dataset.id).map((set) => {
     const values = new Int8Array(codes.n);
     for (const id of set.itemIds) if (rowById.has(id)) values[rowById.get(id)!] = 1;
     return { name: set.name, kind: 'set' as const, values };

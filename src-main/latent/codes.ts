@@ -1,5 +1,7 @@
 import { UserError } from '../errors.ts';
+import { codeCounts, iterateCodes } from '../store/embeddings.ts';
 import type { Db } from '../store/open.ts';
+import { runStatus } from '../store/runs.ts';
 
 /** A run's stored codes, rows in item-id order. */
 export interface RunCodes {
@@ -14,46 +16,18 @@ export interface RunCodes {
   logvar: Float32Array | null;
 }
 
-const cache = new Map<string, { marker: string; codes: RunCodes }>();
-const CACHED_RUNS = 2;
-
-/** Changes whenever a run's codes are rewritten (the trainer updates the run row as it embeds). */
-function codesMarker(db: Db, runId: number): string {
-  const counts = db.prepare('SELECT count(*), min(rowid), max(rowid) FROM embeddings WHERE run_id = ?').raw().get(runId) as unknown[];
-  const run = db.prepare('SELECT status, epochs_done, updated_at FROM runs WHERE id = ?').raw().get(runId) as unknown[] | undefined;
-  return JSON.stringify([counts, run ?? null]);
-}
-
 /**
  * A run's codes (and log-variances when asked), copied from the float32
- * little-endian blobs straight into one matrix. The last couple of runs stay
- * cached per database, checked against a cheap marker query, so repeated
- * neighbour or interpolation requests do not re-read 70,000 blobs. Treat the
- * arrays as read-only: they are shared.
+ * little-endian blobs straight into one matrix. The API keeps the last few
+ * runs' codes (api/run-cache.ts); treat the arrays as read-only: they may be shared.
  */
 export function loadRunCodes(db: Db, runId: number, options: { logvar?: boolean } = {}): RunCodes {
-  const key = `${db.name}#${runId}#${options.logvar ? 'logvar' : 'code'}`;
-  const marker = codesMarker(db, runId);
-  const hit = cache.get(key);
-  if (hit && hit.marker === marker) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit.codes;
-  }
-  const codes = readRunCodes(db, runId, options.logvar ?? false);
-  cache.set(key, { marker, codes });
-  while (cache.size > CACHED_RUNS) cache.delete(cache.keys().next().value!);
-  return codes;
-}
-
-function readRunCodes(db: Db, runId: number, withLogvar: boolean): RunCodes {
-  const { n, dimBytes, logvars } = db
-    .prepare('SELECT count(*) AS n, max(length(code)) AS dimBytes, count(logvar) AS logvars FROM embeddings WHERE run_id = ?')
-    .get(runId) as { n: number; dimBytes: number | null; logvars: number };
+  const withLogvar = options.logvar ?? false;
+  const { n, dimBytes, logvars } = codeCounts(db, runId);
   if (n === 0) {
-    const run = db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string } | undefined;
-    if (!run) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
-    throw new UserError(`Run ${runId} has no stored codes yet (status: ${run.status}); codes are written when training finishes.`, 'not_trained');
+    const status = runStatus(db, runId);
+    if (!status) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
+    throw new UserError(`Run ${runId} has no stored codes yet (status: ${status}); codes are written when training finishes.`, 'not_trained');
   }
   const dim = (dimBytes ?? 0) / 4;
   const itemIds = new Int32Array(n);
@@ -62,8 +36,7 @@ function readRunCodes(db: Db, runId: number, withLogvar: boolean): RunCodes {
   const codeBytes = new Uint8Array(codes.buffer);
   const logvarBytes = logvar ? new Uint8Array(logvar.buffer) : null;
   let i = 0;
-  const rows = db.prepare(`SELECT item_id, code${logvar ? ', logvar' : ''} FROM embeddings WHERE run_id = ? ORDER BY item_id`).raw().iterate(runId) as Iterable<[number, Buffer, Buffer?]>;
-  for (const [itemId, code, lv] of rows) {
+  for (const [itemId, code, lv] of iterateCodes(db, runId, logvar !== null)) {
     if (code.length !== dim * 4) throw new Error(`run ${runId}: item ${itemId} has a ${code.length / 4}-D code, others ${dim}-D`);
     itemIds[i] = itemId;
     codeBytes.set(code, i * dim * 4);
@@ -104,8 +77,7 @@ export function codesFingerprint(codes: RunCodes): string {
 /** The same fingerprint, streamed from the store without holding the codes (for exports of any size). */
 export function storedCodesFingerprint(db: Db, runId: number): string {
   let hash = 0x811c9dc5;
-  const rows = db.prepare('SELECT item_id, code FROM embeddings WHERE run_id = ? ORDER BY item_id').raw().iterate(runId) as Iterable<[number, Buffer]>;
-  for (const [itemId, code] of rows) {
+  for (const [itemId, code] of iterateCodes(db, runId, false)) {
     const words = new Uint32Array(code.length / 4);
     new Uint8Array(words.buffer).set(code);
     hash = fnvRow(hash, words, 0, words.length, itemId);

@@ -1,5 +1,6 @@
 import type { RunModel } from '../engine/run-model.ts';
 import { UserError } from '../errors.ts';
+import { labelsOfItems } from '../store/items.ts';
 import type { Db } from '../store/open.ts';
 
 /** Decoded images: n x size x size x channels values in [0, 1]. */
@@ -30,6 +31,5 @@ export function classIndex(model: RunModel, label: string | null | undefined): n
 /** Class indices of items for a conditional model (undefined for others). */
 export function itemClasses(db: Db, model: RunModel, itemIds: number[]): Int32Array | undefined {
   if (!model.conditional) return undefined;
-  const labelOf = db.prepare('SELECT label FROM items WHERE id = ?').pluck();
-  return Int32Array.from(itemIds, (id) => classIndex(model, labelOf.get(id) as string | null));
+  return Int32Array.from(labelsOfItems(db, itemIds), (label) => classIndex(model, label));
 }

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { OutlierScore } from '../contract/contract.ts';
+import { embeddedAmong, exportCounts, exportPages } from '../store/embeddings.ts';
 import type { Db } from '../store/open.ts';
+import { runDataset } from '../store/runs.ts';
 import { allScoreRows } from '../store/scores.ts';
 import { UserError } from '../errors.ts';
 import { float32FromBlob } from './blobs.ts';
@@ -76,17 +78,6 @@ export interface EmbeddingsRequest {
   onProgress?: (rows: number, total: number) => void;
 }
 
-interface ExportRow {
-  id: number;
-  path: string;
-  label: string | null;
-  split: string;
-  attributes: string | null;
-  code: Buffer;
-  recon_error: number | null;
-  neg_elbo: number | null;
-}
-
 /** A CSV ready to stream: everything that can fail for the caller's input has been checked. */
 export interface PreparedCsv {
   /** The file name a download should get. */
@@ -105,17 +96,13 @@ export interface PreparedCsv {
  * stored float32 values exactly.
  */
 export async function prepareEmbeddingsCsv(db: Db, runId: number, request: EmbeddingsRequest = {}): Promise<PreparedCsv> {
-  const run = db.prepare('SELECT r.dataset_id AS datasetId, d.attributes FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?').get(runId) as
-    | { datasetId: number; attributes: string }
-    | undefined;
-  if (!run) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
+  const dataset = runDataset(db, runId);
+  if (!dataset) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
   const projection = await getProjection(db, runId, request.projection ?? { method: 'pca' });
   const itemIds = request.itemIds ? [...new Set(request.itemIds)].sort((a, b) => a - b) : null;
   if (itemIds) checkEmbedded(db, runId, itemIds);
-  const attributes = JSON.parse(run.attributes) as string[];
-  const { total, dimBytes, elbo } = db
-    .prepare('SELECT count(*) AS total, max(length(e.code)) AS dimBytes, count(s.neg_elbo) AS elbo FROM embeddings e LEFT JOIN scores s ON s.run_id = e.run_id AND s.item_id = e.item_id WHERE e.run_id = ?')
-    .get(runId) as { total: number; dimBytes: number; elbo: number };
+  const { attributes } = dataset;
+  const { total, dimBytes, elbo } = exportCounts(db, runId);
   const dim = dimBytes / 4;
   const withElbo = elbo > 0;
   const text = textCell(request.raw ?? false);
@@ -126,7 +113,7 @@ export async function prepareEmbeddingsCsv(db: Db, runId: number, request: Embed
   async function* records(): AsyncGenerator<Cell[]> {
     yield ['id', 'path', 'label', 'split', ...attributes, ...Array.from({ length: dim }, (_, k) => `z${k}`), 'x', 'y', 'z', 'recon_error', ...(withElbo ? ['neg_elbo'] : [])].map(text);
     let written = 0;
-    for (const page of pagesOf(db, runId, itemIds)) {
+    for (const page of exportPages(db, runId, itemIds, PAGE)) {
       for (const row of page) {
         const at = where.get(row.id);
         const xyz = at === undefined ? [null, null, null] : Array.from(projection.coords.subarray(at * 3, at * 3 + 3), float32Text);
@@ -159,32 +146,10 @@ function projectionComment(runId: number, projection: StoredProjection): string 
 }
 
 function checkEmbedded(db: Db, runId: number, itemIds: number[]): void {
-  const found = db.prepare('SELECT count(*) FROM embeddings WHERE run_id = ? AND item_id IN (SELECT value FROM json_each(?))').pluck().get(runId, JSON.stringify(itemIds)) as number;
-  if (found === itemIds.length) return;
-  const known = new Set(db.prepare('SELECT item_id FROM embeddings WHERE run_id = ? AND item_id IN (SELECT value FROM json_each(?))').pluck().all(runId, JSON.stringify(itemIds)) as number[]);
+  const known = new Set(embeddedAmong(db, runId, itemIds));
+  if (known.size === itemIds.length) return;
   const missing = itemIds.filter((id) => !known.has(id));
   throw new UserError(`items ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''} have no code in run ${runId}`, 'not_found');
-}
-
-const ROW_COLUMNS = `SELECT i.id, i.path, i.label, i.split, i.attributes, e.code, s.recon_error, s.neg_elbo
-       FROM embeddings e JOIN items i ON i.id = e.item_id
-       LEFT JOIN scores s ON s.run_id = e.run_id AND s.item_id = e.item_id`;
-
-/** The rows in item id order, a page at a time: every embedded item, or only the (ascending) ids given. */
-function* pagesOf(db: Db, runId: number, itemIds: number[] | null): Generator<ExportRow[]> {
-  if (itemIds) {
-    const page = db.prepare(`${ROW_COLUMNS} WHERE e.run_id = ? AND e.item_id IN (SELECT value FROM json_each(?)) ORDER BY e.item_id`);
-    for (let k = 0; k < itemIds.length; k += PAGE) yield page.all(runId, JSON.stringify(itemIds.slice(k, k + PAGE))) as ExportRow[];
-    return;
-  }
-  const page = db.prepare(`${ROW_COLUMNS} WHERE e.run_id = ? AND e.item_id > ? ORDER BY e.item_id LIMIT ?`);
-  let lastId = -1;
-  while (true) {
-    const rows = page.all(runId, lastId, PAGE) as ExportRow[];
-    if (rows.length === 0) return;
-    lastId = rows[rows.length - 1].id;
-    yield rows;
-  }
 }
 
 /** Streams a run's embeddings to a CSV file (see prepareEmbeddingsCsv). */

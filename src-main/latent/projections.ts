@@ -1,5 +1,6 @@
 import { UserError } from '../errors.ts';
 import type { Db } from '../store/open.ts';
+import { deleteProjection, projectionParams, readProjection, writeProjection } from '../store/projections.ts';
 import { blobOf, float32FromBlob, int32FromBlob } from './blobs.ts';
 import { codesFingerprint, loadRunCodes, type RunCodes } from './codes.ts';
 import { identicalCodes, pickRows, spreadCoords, type IdenticalCodes } from './identical-codes.ts';
@@ -83,10 +84,8 @@ function rawProjection(codes: RunCodes, dims: (number | null)[]): Float32Array {
 
 /** A stored projection with exactly these parameters, or null. */
 export function readStoredProjection(db: Db, runId: number, method: ProjectionMethod, params: Record<string, unknown>): StoredLayout | null {
-  const row = db.prepare('SELECT item_ids, coords FROM projections WHERE run_id = ? AND method = ? AND params = ?').get(runId, method, canonicalJson(params)) as
-    | { item_ids: Buffer; coords: Buffer }
-    | undefined;
-  return row ? { runId, method, params, itemIds: int32FromBlob(row.item_ids), coords: float32FromBlob(row.coords), cached: true } : null;
+  const row = readProjection(db, runId, method, canonicalJson(params));
+  return row ? { runId, method, params, itemIds: int32FromBlob(row.itemIds), coords: float32FromBlob(row.coords), cached: true } : null;
 }
 
 /**
@@ -120,16 +119,10 @@ export async function getProjection(db: Db, runId: number, request: ProjectionRe
   if (request.method === 'pca') coords = pca3d(codes.codes, codes.n, codes.dim).coords;
   else if (request.method === 'raw') coords = rawProjection(codes, params.dims as (number | null)[]);
   else coords = await umapOfDistinct(codes, identical, runId, params as unknown as UmapParams, options);
-  db.prepare('INSERT OR REPLACE INTO projections (run_id, method, params, item_ids, coords) VALUES (?, ?, ?, ?, ?)').run(
-    runId,
-    request.method,
-    canonicalJson(params),
-    blobOf(codes.itemIds),
-    blobOf(coords),
-  );
+  writeProjection(db, runId, request.method, canonicalJson(params), { itemIds: blobOf(codes.itemIds), coords: blobOf(coords) });
   // older layouts of the same method for codes that no longer exist are dead weight
-  for (const stale of db.prepare('SELECT id, params FROM projections WHERE run_id = ? AND method = ?').all(runId, request.method) as { id: number; params: string }[]) {
-    if ((JSON.parse(stale.params) as { codes?: string }).codes !== params.codes) db.prepare('DELETE FROM projections WHERE id = ?').run(stale.id);
+  for (const stale of projectionParams(db, runId, request.method)) {
+    if ((JSON.parse(stale.params) as { codes?: string }).codes !== params.codes) deleteProjection(db, stale.id);
   }
   return { runId, method: request.method, params, itemIds: codes.itemIds, coords, cached: false, sharedCodes };
 }

@@ -3,6 +3,7 @@ import { PixelCache, pixelCachePath } from '../dataset/pixel-cache.ts';
 import { UserError } from '../errors.ts';
 import { cacheDirFor } from '../paths.ts';
 import type { Db } from '../store/open.ts';
+import { runDataset, runStatus } from '../store/runs.ts';
 import { readBaseScores, scoreColumn, scoreCounts, writeDerivedScores, type ScoreRow } from '../store/scores.ts';
 import { loadRunCodes } from './codes.ts';
 import { compressedBits } from './complexity.ts';
@@ -13,9 +14,9 @@ export type { RunScores };
 
 /** The error for a run without scores: it does not exist, or has not finished training. */
 function noScoresError(db: Db, runId: number): UserError {
-  const run = db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string } | undefined;
-  if (!run) return new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
-  return new UserError(`Run ${runId} has no scores yet (status: ${run.status}); they are written when training finishes.`, 'not_trained');
+  const status = runStatus(db, runId);
+  if (!status) return new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
+  return new UserError(`Run ${runId} has no scores yet (status: ${status}); they are written when training finishes.`, 'not_trained');
 }
 
 /**
@@ -53,7 +54,7 @@ export async function ensureScores(db: Db, runId: number): Promise<void> {
 
 async function deriveScores(db: Db, runId: number): Promise<void> {
   const rows = readBaseScores(db, runId);
-  const dataset = db.prepare('SELECT d.id, d.size, d.channels FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?').get(runId) as { id: number; size: number; channels: 1 | 3 };
+  const dataset = runDataset(db, runId)!;
   const cache = PixelCache.openReadOnly(pixelCachePath(cacheDirFor(db.name), dataset.id), { size: dataset.size, channels: dataset.channels });
   const complexityBits = new Float64Array(rows.length);
   try {

@@ -121,7 +121,157 @@ export function itemsToCheck(db: Db, datasetId: number): CheckedItem[] {
     .all(datasetId) as CheckedItem[];
 }
 
-/** The dataset a run was trained on, or undefined when there is no such run. */
-export function datasetOfRun(db: Db, runId: number): number | undefined {
-  return db.prepare('SELECT dataset_id FROM runs WHERE id = ?').pluck().get(runId) as number | undefined;
+/** The sorted distinct labels of a dataset's usable items (also the cvae's one-hot order). */
+export function datasetLabels(db: Db, datasetId: number): string[] {
+  return db.prepare("SELECT DISTINCT label FROM items WHERE dataset_id = ? AND status = 'ok' AND label IS NOT NULL ORDER BY label").pluck().all(datasetId) as string[];
+}
+
+/** How many usable items carry each label (null: unlabelled), by label. */
+export function labelCounts(db: Db, datasetId: number): { label: string | null; count: number }[] {
+  return db.prepare("SELECT label, count(*) AS count FROM items WHERE dataset_id = ? AND status = 'ok' GROUP BY label ORDER BY label").all(datasetId) as {
+    label: string | null;
+    count: number;
+  }[];
+}
+
+/** How many usable training images a dataset has (what the recommended recipe is sized by). */
+export function trainingItemCount(db: Db, datasetId: number): number {
+  return db.prepare("SELECT count(*) FROM items WHERE dataset_id = ? AND status = 'ok' AND split = 'train'").pluck().get(datasetId) as number;
+}
+
+export function unlabelledItemCount(db: Db, datasetId: number): number {
+  return db.prepare("SELECT count(*) FROM items WHERE dataset_id = ? AND status = 'ok' AND label IS NULL").pluck().get(datasetId) as number;
+}
+
+/** Items by status (usable, missing from the folder). */
+export function itemStatusCounts(db: Db, datasetId: number): { ok: number; missing: number } {
+  const counts = db.prepare(`SELECT sum(status = 'ok') AS ok, sum(status = 'missing') AS missing FROM items WHERE dataset_id = ?`).get(datasetId) as {
+    ok: number | null;
+    missing: number | null;
+  };
+  return { ok: counts.ok ?? 0, missing: counts.missing ?? 0 };
+}
+
+/** How many records the dataset's pixel cache holds (one past the highest cache index). */
+export function cacheRecordCount(db: Db, datasetId: number): number {
+  return ((db.prepare('SELECT max(cache_index) FROM items WHERE dataset_id = ?').pluck().get(datasetId) as number | null) ?? -1) + 1;
+}
+
+/** A dataset's usable items and their cache records, in cache order. */
+export function usableItemSlots(db: Db, datasetId: number): { id: number; slot: number }[] {
+  return db.prepare("SELECT id, cache_index AS slot FROM items WHERE dataset_id = ? AND status = 'ok' ORDER BY cache_index").all(datasetId) as { id: number; slot: number }[];
+}
+
+/** What training reads of each usable item of a split ('all' = both), in id order. */
+export function trainingItems(db: Db, datasetId: number, split: 'train' | 'val' | 'all'): { id: number; cacheIndex: number; label: string | null }[] {
+  return db
+    .prepare(`SELECT id, cache_index AS cacheIndex, label FROM items WHERE dataset_id = ? AND status = 'ok' ${split === 'all' ? '' : 'AND split = ?'} ORDER BY id`)
+    .all(...(split === 'all' ? [datasetId] : [datasetId, split])) as { id: number; cacheIndex: number; label: string | null }[];
+}
+
+/** Every item's label and attributes JSON, in no particular order. */
+export function itemLabelsAndAttributes(db: Db, datasetId: number): Iterable<[id: number, label: string | null, attributes: string | null]> {
+  return db.prepare('SELECT id, label, attributes FROM items WHERE dataset_id = ?').raw().iterate(datasetId) as Iterable<[number, string | null, string | null]>;
+}
+
+/** The label of each item (null: unlabelled or no such item), in the order given. */
+export function labelsOfItems(db: Db, itemIds: readonly number[]): (string | null)[] {
+  const labelOf = db.prepare('SELECT label FROM items WHERE id = ?').pluck();
+  return itemIds.map((id) => (labelOf.get(id) as string | null | undefined) ?? null);
+}
+
+/** Where an item's pixels are: its cache record and its dataset's image shape. */
+export function itemPixelsAt(db: Db, itemId: number): { cacheIndex: number; datasetId: number; size: number; channels: 1 | 3 } | undefined {
+  return db
+    .prepare('SELECT i.cache_index AS cacheIndex, d.id AS datasetId, d.size, d.channels FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ?')
+    .get(itemId) as { cacheIndex: number; datasetId: number; size: number; channels: 1 | 3 } | undefined;
+}
+
+/** An item as the rooms below the API see it (dataset/queries.ts). */
+export interface ItemRecord {
+  id: number;
+  path: string;
+  label: string | null;
+  attributes: Record<string, 0 | 1> | null;
+  split: 'train' | 'val';
+  cacheIndex: number;
+  status: 'ok' | 'missing';
+  width: number;
+  height: number;
+}
+
+const recordColumns = `id, path, label, attributes, split, cache_index AS cacheIndex, status, width, height`;
+
+function toRecord(row: Omit<ItemRecord, 'attributes'> & { attributes: string | null }): ItemRecord {
+  return { ...row, attributes: row.attributes === null ? null : (JSON.parse(row.attributes) as Record<string, 0 | 1>) };
+}
+
+/** Items of a dataset in id order; missing items are included unless `status` says otherwise. */
+export function itemRecords(db: Db, datasetId: number, filter: { status?: 'ok' | 'missing'; split?: 'train' | 'val' } = {}): ItemRecord[] {
+  const where = ['dataset_id = @datasetId'];
+  if (filter.status) where.push('status = @status');
+  if (filter.split) where.push('split = @split');
+  return (db.prepare(`SELECT ${recordColumns} FROM items WHERE ${where.join(' AND ')} ORDER BY id`).all({ datasetId, ...filter }) as Parameters<typeof toRecord>[0][]).map(toRecord);
+}
+
+/** One item of a dataset by id or by its path relative to the dataset folder. */
+export function itemRecord(db: Db, datasetId: number, key: { id: number } | { path: string }): ItemRecord | undefined {
+  const row = ('id' in key
+    ? db.prepare(`SELECT ${recordColumns} FROM items WHERE dataset_id = ? AND id = ?`).get(datasetId, key.id)
+    : db.prepare(`SELECT ${recordColumns} FROM items WHERE dataset_id = ? AND path = ?`).get(datasetId, key.path)) as Parameters<typeof toRecord>[0] | undefined;
+  return row && toRecord(row);
+}
+
+/** What an import knows of a file already in the dataset. */
+export interface KnownItem {
+  id: number;
+  path: string;
+  hash: string;
+  status: 'ok' | 'missing';
+}
+
+export function knownItems(db: Db, datasetId: number): KnownItem[] {
+  return db.prepare('SELECT id, path, hash, status FROM items WHERE dataset_id = ?').all(datasetId) as KnownItem[];
+}
+
+/** A decoded file's record in the pixel cache and what the import did to it. */
+export interface StoredPixels {
+  hash: string;
+  width: number;
+  height: number;
+  index: number;
+  format: string;
+  upscaled: number;
+  cropped: number;
+  fromColour: number;
+  matte: string | null;
+}
+
+export interface NewItem extends StoredPixels {
+  datasetId: number;
+  path: string;
+  label: string | null;
+  attributes: string | null;
+  split: 'train' | 'val';
+}
+
+/** The import's writes to items, prepared once; run them inside a transaction. */
+export function itemWriters(db: Db) {
+  const insert = db.prepare(
+    `INSERT INTO items (dataset_id, path, label, attributes, split, hash, width, height, cache_index, format, upscaled, cropped, from_colour, matte)
+     VALUES (@datasetId, @path, @label, @attributes, @split, @hash, @width, @height, @index, @format, @upscaled, @cropped, @fromColour, @matte)`,
+  );
+  const update = db.prepare(
+    `UPDATE items SET hash = @hash, width = @width, height = @height, cache_index = @index, status = 'ok',
+       format = @format, upscaled = @upscaled, cropped = @cropped, from_colour = @fromColour, matte = @matte WHERE id = @id`,
+  );
+  const setStatus = db.prepare('UPDATE items SET status = ? WHERE id = ?');
+  const setAttributes = db.prepare('UPDATE items SET attributes = ? WHERE id = ?');
+  return {
+    insert: (row: NewItem) => void insert.run(row),
+    /** New pixels for a known item, which is usable again. */
+    update: (id: number, pixels: StoredPixels) => void update.run({ ...pixels, id }),
+    setStatus: (id: number, status: 'ok' | 'missing') => void setStatus.run(status, id),
+    setAttributes: (id: number, attributes: string | null) => void setAttributes.run(attributes, id),
+  };
 }

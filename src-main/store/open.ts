@@ -124,3 +124,8 @@ function migrate(db: Db, file: string): void {
     db.pragma('foreign_keys = ON');
   }
 }
+
+/** Runs `work` (calls to the store's query functions) in one transaction: all of its writes commit, or none. */
+export function inTransaction<T>(db: Db, work: () => T): T {
+  return db.transaction(work)();
+}

@@ -53,10 +53,10 @@ test('a trainer process streams typed events and stores metrics, weights, embedd
   const summary = await handle.done;
   const runId = await handle.runId;
   assert.equal(summary.status, 'completed');
-  assert.equal(summary.run, runId);
-  assert.equal(summary.epochs, 3);
+  assert.equal(summary.id, runId);
+  assert.equal(summary.epochsDone, 3);
   assert.ok(['tensorflow', 'wasm'].includes(summary.backend!), `backend ${summary.backend}`);
-  assert.ok(summary.valKl! > 0);
+  assert.ok(summary.last!.valKl! > 0);
   const progress = events.filter((e) => e.type === 'progress');
   assert.ok(progress.length >= 3);
   for (const p of progress) {
@@ -82,21 +82,21 @@ test('stop finishes the batch, saves and marks the run stopped; --resume continu
   });
   const stopped = await handle.done;
   assert.equal(stopped.status, 'stopped');
-  assert.ok(stopped.epochs >= 2 && stopped.epochs < 500, `stopped after ${stopped.epochs} epochs`);
-  const runId = stopped.run;
+  assert.ok(stopped.epochsDone >= 2 && stopped.epochsDone < 500, `stopped after ${stopped.epochsDone} epochs`);
+  const runId = stopped.id;
   assert.equal(query<{ n: number }>(ds.dbPath, 'SELECT count(*) AS n FROM embeddings WHERE run_id = ?', runId).n, 300, 'a stopped run is explorable');
 
   assert.throws(() => launchTraining({ dbPath: ds.dbPath, resume: runId, config: { lr: 0.1 } }), /only --epochs, --backend and --threads can change \(not --lr\)/);
-  const resumed = launchTraining({ dbPath: ds.dbPath, resume: runId, config: { epochs: stopped.epochs + 2 } });
+  const resumed = launchTraining({ dbPath: ds.dbPath, resume: runId, config: { epochs: stopped.epochsDone + 2 } });
   const logs: string[] = [];
   resumed.onEvent((e) => e.type === 'log' && logs.push(e.message));
   const done = await resumed.done;
   assert.equal(done.status, 'completed');
-  assert.equal(done.run, runId);
-  assert.equal(done.epochs, stopped.epochs + 2);
-  assert.ok(logs.some((m) => m.includes(`resuming run ${runId} after epoch ${stopped.epochs}`)), logs.join('\n'));
+  assert.equal(done.id, runId);
+  assert.equal(done.epochsDone, stopped.epochsDone + 2);
+  assert.ok(logs.some((m) => m.includes(`resuming run ${runId} after epoch ${stopped.epochsDone}`)), logs.join('\n'));
   const epochs = query<{ list: string }>(ds.dbPath, 'SELECT group_concat(epoch) AS list FROM (SELECT epoch FROM metrics WHERE run_id = ? ORDER BY epoch)', runId).list;
-  assert.equal(epochs, Array.from({ length: done.epochs }, (_, i) => i + 1).join(','));
+  assert.equal(epochs, Array.from({ length: done.epochsDone }, (_, i) => i + 1).join(','));
 });
 
 test('kill -9 leaves the run running with a dead pid; the next open marks it interrupted and --resume finishes it', async () => {

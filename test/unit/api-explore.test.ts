@@ -4,8 +4,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ApiEvent } from '../../src-main/contract/contract.ts';
 import { createApi, type Api } from '../../src-main/api/create-api.ts';
-import { cachedAttributeVector } from '../../src-main/api/attribute-cache.ts';
-import { loadRunCodes } from '../../src-main/latent/codes.ts';
+import { RunCache } from '../../src-main/api/run-cache.ts';
 import { startServer } from '../../src-main/server/server.ts';
 import { seedDatabase } from '../helpers/api-samples.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -162,13 +161,39 @@ test('the browser download of a CSV goes through the server, by run id', async (
 });
 
 test('attribute vectors stay cached for slider moves until the codes or the dataset change', () => {
-  const db = api.context.db;
-  const codes = loadRunCodes(db, runId);
-  const first = cachedAttributeVector(db, codes, 'Smiling');
-  assert.equal(cachedAttributeVector(db, codes, 'Smiling'), first);
-  assert.notEqual(cachedAttributeVector(db, { ...codes }, 'Smiling'), first, 'new codes, new vector');
+  const { db, runs } = api.context;
+  const codes = runs.codesOf(runId);
+  const first = runs.attributeVectorOf(codes, 'Smiling');
+  assert.equal(runs.attributeVectorOf(codes, 'Smiling'), first);
+  assert.notEqual(runs.attributeVectorOf({ ...codes }, 'Smiling'), first, 'new codes, new vector');
   db.prepare("UPDATE datasets SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 second') WHERE id = ?").run(seed.datasetId);
-  const after = cachedAttributeVector(db, codes, 'Smiling');
+  const after = runs.attributeVectorOf(codes, 'Smiling');
   assert.notEqual(after, first, 'a re-import recomputes');
   assert.deepEqual(after.vector, first.vector);
+});
+
+test("the API keeps a run's codes and model until the run is saved again, and frees models it lets go", async () => {
+  const { db, runs } = api.context;
+  const codes = runs.codesOf(runId);
+  assert.equal(runs.codesOf(runId), codes, 'codes are read once');
+  db.prepare("UPDATE runs SET updated_at = 'later' WHERE id = ?").run(runId);
+  const reread = runs.codesOf(runId);
+  assert.notEqual(reread, codes, 'a touched run (re-embedded) is read afresh');
+  assert.deepEqual(reread.codes, codes.codes);
+
+  const model = await runs.modelOf(runId);
+  const pixels = new Float32Array(model.size * model.size * model.channels);
+  assert.equal(await runs.modelOf(runId), model, 'a model is built once');
+  db.prepare('UPDATE weights SET epoch = epoch + 1 WHERE run_id = ?').run(runId);
+  const newer = await runs.modelOf(runId);
+  assert.notEqual(newer, model, 'a newer save loads afresh');
+  await new Promise(setImmediate);
+  assert.throws(() => model.encode(pixels, 1), /disposed/, 'and frees the stale model');
+
+  const own = new RunCache(db);
+  const mine = await own.modelOf(runId);
+  assert.equal(mine.encode(pixels, 1).mean.length, mine.latentDim);
+  own.dispose();
+  await new Promise(setImmediate);
+  assert.throws(() => mine.encode(pixels, 1), /disposed/, 'dispose() frees the models it holds');
 });

@@ -5,7 +5,7 @@ import type { ApiEvent } from '../../src-main/contract/contract.ts';
 import { resolveConfig } from '../../src-main/engine/config.ts';
 import type { ChildLike } from '../../src-main/engine/launcher.ts';
 import { checkTrainingMemory, estimateTrainingMemory } from '../../src-main/engine/memory-estimate.ts';
-import { setRunStatus } from '../../src-main/engine/runs.ts';
+import { setRunStatus } from '../../src-main/store/runs.ts';
 import type { ChildMessage, ParentMessage } from '../../src-main/engine/trainer-messages.ts';
 import { openStore } from '../../src-main/store/open.ts';
 import { seedDatabase } from '../helpers/api-samples.ts';

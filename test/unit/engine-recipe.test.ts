@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { resolveConfig } from '../../src-main/engine/config.ts';
-import type { EpochMetrics, RunSummary } from '../../src-main/engine/events.ts';
+import type { EpochMetrics, RunSummary } from '../../src-main/contract/contract.ts';
 import { loadRunModel } from '../../src-main/engine/run-model.ts';
-import { createRun } from '../../src-main/engine/runs.ts';
+import { createRun } from '../../src-main/store/runs.ts';
 import { klWeight, learningRate } from '../../src-main/engine/train/schedule.ts';
-import { trainingItemCount } from '../../src-main/engine/train/data-source.ts';
+import { trainingItemCount } from '../../src-main/store/items.ts';
 import { trainRun } from '../../src-main/engine/train/train-run.ts';
 import { openStore, type Db } from '../../src-main/store/open.ts';
 import { createSyntheticDataset, type SyntheticDataset } from '../helpers/synthetic-dataset.ts';
@@ -79,8 +79,8 @@ function meanImageMse(): number {
 test('the recommended network beats the mean image after a few epochs', async () => {
   const recipe = await train({ latent: 8, epochs: 8 });
   assert.equal(recipe.summary.model, 'conv-ae');
-  assert.match(recipe.summary.recipe ?? '', /conv-ae/);
-  assert.ok(recipe.summary.valMse! < 0.5 * meanImageMse(), `recipe val mse ${recipe.summary.valMse} vs mean image ${meanImageMse()}`);
+  assert.match(String(recipe.summary.config.recipe), /conv-ae/);
+  assert.ok(recipe.summary.last!.valMse! < 0.5 * meanImageMse(), `recipe val mse ${recipe.summary.last!.valMse} vs mean image ${meanImageMse()}`);
   assert.equal(recipe.summary.outcome?.stopReason, 'planned');
 });
 
@@ -91,11 +91,11 @@ test('early stopping keeps the weights of the best validation epoch and says why
   const best = epochs.reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
   assert.equal(outcome.stopReason, 'early-stop');
   assert.equal(outcome.bestEpoch, best.epoch);
-  assert.ok(best.epoch < summary.epochs, `the best epoch ${best.epoch} is before the last ${summary.epochs}`);
+  assert.ok(best.epoch < summary.epochsDone, `the best epoch ${best.epoch} is before the last ${summary.epochsDone}`);
   assert.match(outcome.message, new RegExp(`not improved since epoch ${best.epoch}`));
-  assert.ok(Math.abs(summary.valMse! - best.valMse!) < 1e-9, 'the summary reports the kept epoch');
+  assert.ok(Math.abs(summary.last!.valMse! - best.valMse!) < 1e-9, 'the summary reports the kept epoch');
   // The stored weights are the best epoch's: reloading them reproduces its validation MSE.
-  const model = await loadRunModel(db, summary.run);
+  const model = await loadRunModel(db, summary.id);
   const val = ds.items.filter((i) => i.split === 'val');
   const x = new Float32Array(val.length * 256);
   val.forEach((item, i) => x.set(item.pixels, i * 256));

@@ -92,7 +92,7 @@ test('projections are stored per (run, method, params) and read back instead of 
   // re-embedding the run (new codes, and the run row touched, as the trainer does) must not serve the old layout
   db.prepare('UPDATE embeddings SET code = ? WHERE run_id = ? AND item_id = (SELECT min(item_id) FROM embeddings WHERE run_id = ?)').run(Buffer.from(Float32Array.of(9, 9, 9, 9).buffer), runId, runId);
   db.prepare("UPDATE runs SET updated_at = 'later' WHERE id = ?").run(runId);
-  assert.deepEqual(Array.from(loadRunCodes(db, runId).codes.subarray(0, 4)), [9, 9, 9, 9], 'the codes cache sees the change');
+  assert.deepEqual(Array.from(loadRunCodes(db, runId).codes.subarray(0, 4)), [9, 9, 9, 9], 'the codes are read from the store');
   const fresh = await getProjection(db, runId, { method: 'pca' });
   assert.equal(fresh.cached, false);
   assert.equal(db.prepare("SELECT count(*) FROM projections WHERE run_id = ? AND method = 'pca'").pluck().get(runId), 1, 'the stale layout is dropped');

@@ -2,7 +2,9 @@ import { deleteDataset } from '../../dataset/delete.ts';
 import { getDataset, listDatasets, resolveItem, type DatasetInfo } from '../../dataset/queries.ts';
 import { readRun } from '../../engine/run-record.ts';
 import { markInterruptedRuns } from '../../engine/runs.ts';
-import { countItems, importChangeCounts, itemRows } from '../../store/items.ts';
+import { datasetExists } from '../../store/datasets.ts';
+import { countItems, importChangeCounts, itemRows, labelCounts } from '../../store/items.ts';
+import { datasetOfRun } from '../../store/runs.ts';
 import { checkQuality } from '../../dataset/quality.ts';
 import type { Db } from '../../store/open.ts';
 import type { DatasetDetail, DatasetSummary } from '../../contract/contract.ts';
@@ -16,12 +18,9 @@ function toSummary(info: DatasetInfo): DatasetSummary {
 }
 
 function datasetDetail(db: Db, datasetId: number): DatasetDetail {
-  if (!db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(datasetId)) throw notFound(`Dataset ${datasetId}`);
+  if (!datasetExists(db, datasetId)) throw notFound(`Dataset ${datasetId}`);
   const info = getDataset(db, datasetId);
-  const labels = db
-    .prepare("SELECT label, count(*) AS count FROM items WHERE dataset_id = ? AND status = 'ok' GROUP BY label ORDER BY label")
-    .all(datasetId) as { label: string | null; count: number }[];
-  return { ...toSummary(info), labels, splits: { train: info.train, val: info.val }, changes: importChangeCounts(db, datasetId) };
+  return { ...toSummary(info), labels: labelCounts(db, datasetId), splits: { train: info.train, val: info.val }, changes: importChangeCounts(db, datasetId) };
 }
 
 /** Datasets, their items and their degenerate images, read from the store. */
@@ -42,7 +41,7 @@ export const datasetHandlers = {
   deleteDataset: (input, ctx) => {
     // a run left 'running' by a trainer that died does not block deletion
     markInterruptedRuns(ctx.db);
-    const trainingHere = [...ctx.trainings.keys()].filter((runId) => ctx.db.prepare('SELECT 1 FROM runs WHERE id = ? AND dataset_id = ?').get(runId, input.datasetId));
+    const trainingHere = [...ctx.trainings.keys()].filter((runId) => datasetOfRun(ctx.db, runId) === input.datasetId);
     if (trainingHere.length > 0) throw new UserError(`Run ${trainingHere.join(', ')} of dataset ${input.datasetId} is training; stop it before deleting the dataset.`, 'busy');
     const deleted = deleteDataset(ctx.db, ctx.cacheDir, input.datasetId);
     ctx.storeWatch.check();

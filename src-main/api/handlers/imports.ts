@@ -4,6 +4,8 @@ import { ATLAS_TILES, atlasLayout } from '../../dataset/atlas.ts';
 import { writeDemoFolder } from '../../dataset/demo.ts';
 import { importFolder, type ImportProgress } from '../../dataset/import.ts';
 import type { ApiEvents, JobStarted } from '../../contract/contract.ts';
+import { datasetExists } from '../../store/datasets.ts';
+import { usableItemSlots } from '../../store/items.ts';
 import { attributesFileInside } from '../attributes-file.ts';
 import type { ApiContext } from '../context.ts';
 import { notFound, toErrorBody } from '../errors.ts';
@@ -78,12 +80,9 @@ export const importHandlers = {
     return { cancelled: controller !== undefined };
   },
   getAtlas: (input, ctx) => {
-    const rows = ctx.db.prepare("SELECT id, cache_index FROM items WHERE dataset_id = ? AND status = 'ok' ORDER BY cache_index").all(input.datasetId) as {
-      id: number;
-      cache_index: number;
-    }[];
-    if (rows.length === 0 && !ctx.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(input.datasetId)) throw notFound(`Dataset ${input.datasetId}`);
-    const slots = rows.map((row) => row.cache_index);
+    const rows = usableItemSlots(ctx.db, input.datasetId);
+    if (rows.length === 0 && !datasetExists(ctx.db, input.datasetId)) throw notFound(`Dataset ${input.datasetId}`);
+    const slots = rows.map((row) => row.slot);
     const used = slots.length > 0 ? slots[slots.length - 1] + 1 : 0;
     return {
       datasetId: input.datasetId,

@@ -1,9 +1,8 @@
-import { loadRunModel } from '../../engine/run-model.ts';
 import { UserError } from '../../errors.ts';
 import { analogy, reconstructions } from '../../latent/arithmetic.ts';
 import { attributeVectors, editCode } from '../../latent/attributes.ts';
 import { neighbourAgreement } from '../../latent/agreement.ts';
-import { codeOf, loadRunCodes } from '../../latent/codes.ts';
+import { codeOf } from '../../latent/codes.ts';
 import { classIndex, decodeImages, itemClasses } from '../../latent/decode.ts';
 import { writeCsvFile } from '../../latent/export.ts';
 import { float32Text } from '../../latent/float-text.ts';
@@ -14,8 +13,8 @@ import { rankOutliers } from '../../latent/outliers.ts';
 import { getProjection } from '../../latent/projections.ts';
 import { manifoldGrid, sampleImages } from '../../latent/samples.ts';
 import { runScores } from '../../latent/scores.ts';
+import { datasetCountOfRuns } from '../../store/runs.ts';
 import { rowsOf, toDataUrls } from '../images.ts';
-import { cachedAttributeVector } from '../attribute-cache.ts';
 import { prepareCsv, projectionRequest } from '../csv-export.ts';
 import type { Handlers } from './types.ts';
 
@@ -31,7 +30,7 @@ export const latentHandlers = {
     const onProgress = (phase: string, fraction: number) => ctx.events.emit('project.progress', { runId: input.runId, method: 'umap', phase, fraction });
     const controller = new AbortController();
     ctx.projections.add(controller);
-    const projection = await getProjection(ctx.db, input.runId, request, { onProgress, signal: controller.signal })
+    const projection = await getProjection(ctx.db, input.runId, request, { codes: ctx.runs.codesOf(input.runId), onProgress, signal: controller.signal })
       .catch((error: unknown) => {
         throw controller.signal.aborted ? new UserError('The projection was stopped because Latent Lab is closing.', 'cancelled') : error;
       })
@@ -47,14 +46,14 @@ export const latentHandlers = {
   },
   neighbours: (input, ctx) => {
     const query = input.itemId !== undefined ? { itemId: input.itemId } : { code: input.code! };
-    return { neighbours: nearestItems(loadRunCodes(ctx.db, input.runId), query, input.k, input.metric) };
+    return { neighbours: nearestItems(ctx.runs.codesOf(input.runId), query, input.k, input.metric) };
   },
   codes: (input, ctx) => {
-    const codes = loadRunCodes(ctx.db, input.runId);
+    const codes = ctx.runs.codesOf(input.runId);
     return { itemIds: input.itemIds, codes: input.itemIds.map((id) => Array.from(codeOf(codes, id))) };
   },
   decode: async (input, ctx) => {
-    const model = await loadRunModel(ctx.db, input.runId);
+    const model = await ctx.runs.modelOf(input.runId);
     if (input.code.length !== model.latentDim) {
       throw new UserError(`Run ${input.runId} has a ${model.latentDim}-D latent space; the code has ${input.code.length} numbers.`, 'invalid_input');
     }
@@ -62,47 +61,47 @@ export const latentHandlers = {
     return (await toDataUrls(decodeImages(model, Float32Array.from(input.code), 1, classes)))[0];
   },
   reconstruct: async (input, ctx) => {
-    const model = await loadRunModel(ctx.db, input.runId);
-    return (await toDataUrls(reconstructions(ctx.db, model, loadRunCodes(ctx.db, input.runId), [input.itemId])))[0];
+    const model = await ctx.runs.modelOf(input.runId);
+    return (await toDataUrls(reconstructions(ctx.db, model, ctx.runs.codesOf(input.runId), [input.itemId])))[0];
   },
   interpolate: async (input, ctx) => {
-    const model = await loadRunModel(ctx.db, input.runId);
-    const walk = interpolateItems(ctx.db, model, loadRunCodes(ctx.db, input.runId), input.from, input.to, input.steps, input.method);
+    const model = await ctx.runs.modelOf(input.runId);
+    const walk = interpolateItems(ctx.db, model, ctx.runs.codesOf(input.runId), input.from, input.to, input.steps, input.method);
     return { method: walk.method, codes: rowsOf(walk.codes, model.latentDim), images: await toDataUrls(walk) };
   },
   attributeVectors: (input, ctx) => ({
-    vectors: attributeVectors(ctx.db, loadRunCodes(ctx.db, input.runId), input.balanced).map(({ vector: _vector, ...rest }) => rest),
+    vectors: attributeVectors(ctx.db, ctx.runs.codesOf(input.runId), input.balanced).map(({ vector: _vector, ...rest }) => rest),
   }),
   applyAttribute: async (input, ctx) => {
     // decode the edited code, as latent/arithmetic's applyAttribute, with the vector kept between slider moves.
-    const model = await loadRunModel(ctx.db, input.runId);
-    const codes = loadRunCodes(ctx.db, input.runId);
-    const vector = cachedAttributeVector(ctx.db, codes, input.attribute, input.balanced);
+    const model = await ctx.runs.modelOf(input.runId);
+    const codes = ctx.runs.codesOf(input.runId);
+    const vector = ctx.runs.attributeVectorOf(codes, input.attribute, input.balanced);
     const edit = editCode(codeOf(codes, input.itemId), vector, input.strength, input.mode);
     const images = decodeImages(model, edit.code, 1, itemClasses(ctx.db, model, [input.itemId]));
     return { ...(await toDataUrls(images))[0], auc: vector.auc, from: edit.from, to: edit.to };
   },
   analogy: async (input, ctx) => {
-    const model = await loadRunModel(ctx.db, input.runId);
-    return (await toDataUrls(analogy(ctx.db, model, loadRunCodes(ctx.db, input.runId), input.a, input.b, input.c)))[0];
+    const model = await ctx.runs.modelOf(input.runId);
+    return (await toDataUrls(analogy(ctx.db, model, ctx.runs.codesOf(input.runId), input.a, input.b, input.c)))[0];
   },
   samples: async (input, ctx) => {
-    const model = await loadRunModel(ctx.db, input.runId);
-    const drawn = sampleImages(model, loadRunCodes(ctx.db, input.runId), input.n, { label: input.label, seed: input.seed });
+    const model = await ctx.runs.modelOf(input.runId);
+    const drawn = sampleImages(model, ctx.runs.codesOf(input.runId), input.n, { label: input.label, seed: input.seed });
     return { codes: rowsOf(drawn.codes, model.latentDim), images: await toDataUrls(drawn), source: drawn.source, labels: drawn.labels };
   },
   manifold: async (input, ctx) => {
-    const model = await loadRunModel(ctx.db, input.runId);
-    const grid = manifoldGrid(model, loadRunCodes(ctx.db, input.runId), input.steps, input.label);
+    const model = await ctx.runs.modelOf(input.runId);
+    const grid = manifoldGrid(model, ctx.runs.codesOf(input.runId), input.steps, input.label);
     return { steps: grid.steps, axis: grid.axis, codes: rowsOf(grid.codes, model.latentDim), images: await toDataUrls(grid) };
   },
   outliers: (input, ctx) => rankOutliers(ctx.db, input.runId, input),
   runScores: (input, ctx) => runScores(ctx.db, input.runId),
-  duplicates: (input, ctx) => findDuplicates(ctx.db, input),
+  duplicates: (input, ctx) => findDuplicates(ctx.db, input, input.runId === undefined ? undefined : ctx.runs.codesOf(input.runId)),
   neighbourAgreement: (input, ctx) => {
-    const datasets = ctx.db.prepare('SELECT count(DISTINCT dataset_id) FROM runs WHERE id IN (?, ?)').pluck().get(input.runId, input.otherRunId) as number;
+    const datasets = datasetCountOfRuns(ctx.db, [input.runId, input.otherRunId]);
     if (datasets > 1) throw new UserError(`runs ${input.runId} and ${input.otherRunId} are of different datasets: compare runs of one dataset`, 'invalid_input');
-    const found = neighbourAgreement(loadRunCodes(ctx.db, input.runId), loadRunCodes(ctx.db, input.otherRunId), input.k);
+    const found = neighbourAgreement(ctx.runs.codesOf(input.runId), ctx.runs.codesOf(input.otherRunId), input.k);
     return { runId: input.runId, otherRunId: input.otherRunId, k: input.k, itemIds: found.itemIds, agreement: compact(found.agreement), mean: found.mean };
   },
   exportCsv: async (input, ctx) => {

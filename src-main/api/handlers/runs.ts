@@ -1,5 +1,6 @@
 import { markInterruptedRuns } from '../../engine/runs.ts';
 import { UserError } from '../../errors.ts';
+import { deleteRun, renameRun } from '../../store/runs.ts';
 import { getRunRow, listRunRows } from './run-rows.ts';
 import type { Handlers } from './types.ts';
 
@@ -15,7 +16,7 @@ export const runHandlers = {
   },
   renameRun: (input, ctx) => {
     getRunRow(ctx.db, input.runId);
-    ctx.db.prepare("UPDATE runs SET name = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?").run(input.name, input.runId);
+    renameRun(ctx.db, input.runId, input.name);
     ctx.storeWatch.check();
     const { metrics: _metrics, ...summary } = getRunRow(ctx.db, input.runId);
     return summary;
@@ -25,7 +26,7 @@ export const runHandlers = {
     if (ctx.trainings.has(input.runId) || run.status === 'running' || ctx.queuedTrainings.includes(input.runId)) {
       throw new UserError(`Run ${input.runId} is still ${run.status === 'queued' ? 'queued' : 'training'}; stop it before deleting it.`, 'busy');
     }
-    ctx.db.prepare('DELETE FROM runs WHERE id = ?').run(input.runId);
+    deleteRun(ctx.db, input.runId);
     ctx.storeWatch.check();
     return { deleted: true };
   },

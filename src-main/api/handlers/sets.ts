@@ -1,11 +1,12 @@
 import { UserError } from '../../errors.ts';
+import { datasetExists } from '../../store/datasets.ts';
 import { deleteSet, foreignItems, listSets, saveSet } from '../../store/sets.ts';
 import type { Db } from '../../store/open.ts';
 import { notFound } from '../errors.ts';
 import type { Handlers } from './types.ts';
 
 function requireDataset(db: Db, datasetId: number): void {
-  if (!db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(datasetId)) throw notFound(`Dataset ${datasetId}`);
+  if (!datasetExists(db, datasetId)) throw notFound(`Dataset ${datasetId}`);
 }
 
 /** Named sets of items: saved selections, listed per dataset. */

@@ -1,6 +1,6 @@
 import { prepareTraining, startTrainer, type LaunchOptions, type TrainingHandle } from '../../engine/launcher.ts';
 import { MODEL_FAMILIES } from '../../engine/models/registry.ts';
-import { setRunStatus } from '../../engine/runs.ts';
+import { setRunStatus } from '../../store/runs.ts';
 import type { ApiContext } from '../context.ts';
 import { getRunRow } from './run-rows.ts';
 import type { Handlers } from './types.ts';

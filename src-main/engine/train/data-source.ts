@@ -1,6 +1,7 @@
 import { UserError } from '../../errors.ts';
 import { cacheDirFor } from '../../paths.ts';
 import { PixelCache, pixelCachePath } from '../../dataset/pixel-cache.ts';
+import { trainingItems } from '../../store/items.ts';
 import type { Db } from '../../store/open.ts';
 import type { ImageShape } from '../config.ts';
 
@@ -12,36 +13,13 @@ export interface ItemSet {
   labelIndex: Int32Array;
 }
 
-interface ItemRow {
-  id: number;
-  cache_index: number;
-  label: string | null;
-}
-
-/** The sorted distinct labels of a dataset's usable items (the cvae's one-hot order). */
-export function datasetLabels(db: Db, datasetId: number): string[] {
-  const rows = db
-    .prepare("SELECT DISTINCT label FROM items WHERE dataset_id = ? AND status = 'ok' AND label IS NOT NULL ORDER BY label")
-    .all(datasetId) as { label: string }[];
-  return rows.map((r) => r.label);
-}
-
-/** How many usable training images a dataset has (what the recommended recipe is sized by). */
-export function trainingItemCount(db: Db, datasetId: number): number {
-  return (db.prepare("SELECT count(*) AS n FROM items WHERE dataset_id = ? AND status = 'ok' AND split = 'train'").get(datasetId) as { n: number }).n;
-}
-
 /** Usable items of a split ('all' = both), ordered by id. */
 export function loadItems(db: Db, datasetId: number, split: 'train' | 'val' | 'all', labels: string[]): ItemSet {
-  const rows = db
-    .prepare(
-      `SELECT id, cache_index, label FROM items WHERE dataset_id = ? AND status = 'ok' ${split === 'all' ? '' : 'AND split = ?'} ORDER BY id`,
-    )
-    .all(...(split === 'all' ? [datasetId] : [datasetId, split])) as ItemRow[];
+  const rows = trainingItems(db, datasetId, split);
   const position = new Map(labels.map((l, i) => [l, i]));
   return {
     itemIds: Int32Array.from(rows, (r) => r.id),
-    cacheIndex: Int32Array.from(rows, (r) => r.cache_index),
+    cacheIndex: Int32Array.from(rows, (r) => r.cacheIndex),
     labelIndex: Int32Array.from(rows, (r) => (r.label === null ? -1 : (position.get(r.label) ?? -1))),
   };
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunOutcome } from '../../contract/contract.ts';
+import { replaceCodesAndScores } from '../../store/embeddings.ts';
 import type { Db } from '../../store/open.ts';
 import type { ImageShape, TrainConfig } from '../config.ts';
 import type { Autoencoder, ModelFamily } from '../models/types.ts';
@@ -8,11 +9,6 @@ import type { BatchReader, ItemSet } from './data-source.ts';
 import { klPerImage, reconPerImage } from './objective.ts';
 
 const EMBED_BATCH = 256;
-
-function floatBlob(values: Float32Array, start: number, length: number): Buffer {
-  const copy = new Float32Array(values.subarray(start, start + length));
-  return Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength);
-}
 
 // A dimension is active when its code mean varies across images by more than this (Burda et al. 2016).
 const ACTIVE_VARIANCE = 0.01;
@@ -84,16 +80,6 @@ export async function embedAll(
     if (logvars && logvar) logvars.set(logvar, at * latent);
     if (negElbo && elbo) negElbo.set(elbo, at);
   }
-  const insertCode = db.prepare('INSERT INTO embeddings (run_id, item_id, code, logvar) VALUES (?, ?, ?, ?)');
-  const insertScore = db.prepare('INSERT INTO scores (run_id, item_id, recon_error, neg_elbo) VALUES (?, ?, ?, ?)');
-  db.transaction(() => {
-    db.prepare('DELETE FROM embeddings WHERE run_id = ?').run(runId);
-    db.prepare('DELETE FROM scores WHERE run_id = ?').run(runId);
-    for (let i = 0; i < reader.length; i++) {
-      const itemId = items.itemIds[i];
-      insertCode.run(runId, itemId, floatBlob(codes, i * latent, latent), logvars ? floatBlob(logvars, i * latent, latent) : null);
-      insertScore.run(runId, itemId, mse[i], negElbo ? negElbo[i] : null);
-    }
-  })();
+  replaceCodesAndScores(db, runId, { itemIds: items.itemIds.subarray(0, reader.length), dim: latent, codes, logvars, reconError: mse, negElbo });
   return logvars ? latentUse(codes, logvars, latent) : {};
 }

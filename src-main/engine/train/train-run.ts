@@ -1,15 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../errors.ts';
-import type { Db } from '../../store/open.ts';
+import { inTransaction, type Db } from '../../store/open.ts';
 import { useTrainingBackend } from '../backend.ts';
 import type { ImageShape, TrainConfig } from '../config.ts';
 import type { RunOutcome } from '../../contract/contract.ts';
-import type { EpochMetrics, RunSummary, TrainEvent } from '../events.ts';
+import type { EpochMetrics, RunSummary } from '../../contract/contract.ts';
+import type { TrainEvent } from '../events.ts';
 import { familyOf } from '../models/registry.ts';
 import type { Autoencoder, ModelFamily } from '../models/types.ts';
 import { readRun } from '../run-record.ts';
-import { runSummary, setRunStatus, updateRunConfig, writeOutcome } from '../runs.ts';
-import { loadModelPart, modelRow, optimizerRow, restoreOptimizer, storedWeightsEpoch, writeWeights } from '../weights-store.ts';
+import { runSummary } from '../runs.ts';
+import { recordEpochsDone, setRunStatus, updateRunConfig, writeMetrics, writeOutcome } from '../../store/runs.ts';
+import { loadModelPart, modelRow, optimizerRow, restoreOptimizer } from '../weights-store.ts';
+import { storedWeightsEpoch, writeWeights } from '../../store/weights.ts';
 import { makeBatch } from './batches.ts';
 import { BatchReader, loadItems, openPixels, type ItemSet } from './data-source.ts';
 import { embedAll } from './embed.ts';
@@ -50,20 +53,11 @@ function setLearningRate(optimizer: tf.AdamOptimizer, rate: number): void {
 async function saveEpoch(s: Session, optimizer: tf.Optimizer | null, metrics: EpochMetrics | null, epochsDone: number, seconds: number): Promise<void> {
   const rows = [await modelRow(s.model.encoder, 'encoder'), await modelRow(s.model.decoder, 'decoder')];
   if (optimizer) rows.push(await optimizerRow(optimizer));
-  s.db.transaction(() => {
+  inTransaction(s.db, () => {
     writeWeights(s.db, s.runId, epochsDone, rows);
-    if (metrics) {
-      s.db
-        .prepare(
-          `INSERT OR REPLACE INTO metrics (run_id, epoch, train_loss, val_loss, val_mse, val_kl, samples_per_second, seconds)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(s.runId, metrics.epoch, metrics.trainLoss, metrics.valLoss, metrics.valMse, metrics.valKl, metrics.samplesPerSecond, metrics.seconds);
-    }
-    s.db
-      .prepare("UPDATE runs SET epochs_done = ?, seconds = seconds + ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?")
-      .run(epochsDone, seconds, s.runId);
-  })();
+    if (metrics) writeMetrics(s.db, s.runId, metrics);
+    recordEpochsDone(s.db, s.runId, epochsDone, seconds);
+  });
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
