@@ -1,3 +1,4 @@
+import type { DatasetSummary } from '../contract/contract.ts';
 import type { Db } from './open.ts';
 
 /** Typed queries on the datasets table (and what hangs off a dataset) for import and deletion. */
@@ -53,25 +54,13 @@ export function touchDataset(db: Db, id: number): void {
   db.prepare(`UPDATE datasets SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?`).run(id);
 }
 
-/** A dataset with its item counts and labels (status ok items only, except `missing`). */
-export interface DatasetStats {
-  id: number;
-  name: string;
-  root: string;
-  size: number;
-  channels: 1 | 3;
-  fit: 'cover' | 'contain';
-  background: string;
+/** A dataset with its item counts and labels (status ok items only, except `missing`): the contract's summary and more. */
+export interface DatasetStats extends DatasetSummary {
   seed: number;
   valFraction: number;
-  attributes: string[];
-  items: number;
   train: number;
   val: number;
-  missing: number;
   labels: string[];
-  createdAt: string;
-  updatedAt: string;
 }
 
 const statsSql = `
