@@ -13,6 +13,8 @@
  *                                       [--model conv-vae] [--epochs 5] [--latent 16] [--duplicates-only]
  *
  * --duplicates-only skips training: duplicate figures from the pixels alone.
+ * --dump DIR writes each item's kind, split, base scores, compressed length and code as JSON
+ * (DIR/<data>-<model>.json), to try score mixes without retraining.
  *
  * Fashion-MNIST comes from Debian's dataset-fashion-mnist; the faces are the demo's (32 px).
  */
@@ -31,6 +33,7 @@ import { createRun } from '../src-main/engine/runs.ts';
 import { trainRun } from '../src-main/engine/train/train-run.ts';
 import { rocAuc } from '../src-main/latent/auc.ts';
 import { findDuplicates } from '../src-main/latent/duplicates.ts';
+import { codeOf, loadRunCodes } from '../src-main/latent/codes.ts';
 import { compressedBits } from '../src-main/latent/complexity.ts';
 import { ensureScores, likelihoodBits } from '../src-main/latent/scores.ts';
 import { cacheDirFor } from '../src-main/paths.ts';
@@ -47,6 +50,7 @@ const { values: flags } = parseArgs({
     epochs: { type: 'string', default: '5' },
     latent: { type: 'string', default: '16' },
     'duplicates-only': { type: 'boolean', default: false },
+    dump: { type: 'string' },
   },
 });
 const perKind = Number(flags['per-kind']);
@@ -279,6 +283,8 @@ async function measure(label: string, shape: Shape, base: Pixels[], dir: string,
   await ensureScores(db, runId);
   dupTable('+latent', findDuplicates(db, { runId }).groups);
 
+  if (flags.dump) dumpItems(path.join(flags.dump, `${label}-${flags.model}.json`), db, runId, items, rowOf);
+
   const foreign = items.map((it) => (FOREIGN_KINDS as readonly string[]).includes(it.kind));
   console.log(`\n${label}: ${base.length} images + ${perKind} x ${FOREIGN_KINDS.length} foreign + ${COPY_KINDS.length * 20} copies, ${flags.model} latent ${flags.latent}, ${flags.epochs} epochs (${trainSeconds.toFixed(0)} s)`);
   console.log(`${'score'.padEnd(30)} ${FOREIGN_KINDS.map((k) => k.padStart(13)).join('')}   recall@${foreign.filter(Boolean).length}`);
@@ -307,6 +313,22 @@ async function measure(label: string, shape: Shape, base: Pixels[], dir: string,
   console.log('\nduplicates (target: near precision and recall >= 0.9, exact 1.0)');
   for (const row of dupRows) console.log(row);
   db.close();
+}
+
+function dumpItems(file: string, db: Db, runId: number, items: Planted[], rowOf: Map<number, number>): void {
+  const codes = loadRunCodes(db, runId);
+  const complexity = scoreColumn(db, runId, 'complexity_corrected');
+  const corrected = new Map(complexity.itemIds.map((id, i) => [id, complexity.values[i]]));
+  const rows = readBaseScores(db, runId).map((row) => ({
+    kind: items[rowOf.get(row.itemId)!].kind,
+    split: row.split,
+    reconError: row.reconError,
+    negElbo: row.negElbo,
+    complexityCorrected: corrected.get(row.itemId),
+    code: Array.from(codeOf(codes, row.itemId)),
+  }));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ values: items[0].pixels.length, rows }));
 }
 
 async function fashionMnist(n: number): Promise<Pixels[]> {

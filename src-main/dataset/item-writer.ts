@@ -5,6 +5,7 @@ import type { AttributeValues } from './attributes.ts';
 import type { DatasetRow } from './dataset-row.ts';
 import type { FileOutcome } from './jobs.ts';
 import type { PixelCache } from './pixel-cache.ts';
+import { pixelFeatures } from './pixel-features.ts';
 import type { ScannedFile, Skipped } from './scan.ts';
 import { splitOf } from './split.ts';
 
@@ -43,12 +44,15 @@ export class ItemWriter {
     const max = db.prepare('SELECT max(cache_index) FROM items WHERE dataset_id = ?').pluck().get(dataset.id) as number | null;
     this.nextIndex = max === null ? 0 : max + 1;
     this.insert = db.prepare(
-      `INSERT INTO items (dataset_id, path, label, attributes, split, hash, width, height, cache_index, format, upscaled, cropped, from_colour, matte)
-       VALUES (@datasetId, @path, @label, @attributes, @split, @hash, @width, @height, @index, @format, @upscaled, @cropped, @fromColour, @matte)`,
+      `INSERT INTO items (dataset_id, path, label, attributes, split, hash, width, height, cache_index, format, upscaled, cropped, from_colour, matte,
+                          luma_std, luma_p01, luma_p99, luma_entropy, sharpness)
+       VALUES (@datasetId, @path, @label, @attributes, @split, @hash, @width, @height, @index, @format, @upscaled, @cropped, @fromColour, @matte,
+               @std, @p01, @p99, @entropy, @sharpness)`,
     );
     this.update = db.prepare(
       `UPDATE items SET hash = @hash, width = @width, height = @height, cache_index = @index, status = 'ok',
-         format = @format, upscaled = @upscaled, cropped = @cropped, from_colour = @fromColour, matte = @matte WHERE id = @id`,
+         format = @format, upscaled = @upscaled, cropped = @cropped, from_colour = @fromColour, matte = @matte,
+         luma_std = @std, luma_p01 = @p01, luma_p99 = @p99, luma_entropy = @entropy, sharpness = @sharpness WHERE id = @id`,
     );
     this.revive = db.prepare(`UPDATE items SET status = 'ok' WHERE id = ?`);
   }
@@ -88,6 +92,8 @@ export class ItemWriter {
       cropped: outcome.cropped,
       fromColour: Number(outcome.fromColour),
       matte: outcome.matte,
+      // the degenerate-image checks read these instead of rereading every image on request
+      ...pixelFeatures(outcome.pixels, this.cache.shape),
     };
     if (known) {
       this.updated++;

@@ -121,6 +121,42 @@ export function itemsToCheck(db: Db, datasetId: number): CheckedItem[] {
     .all(datasetId) as CheckedItem[];
 }
 
+/** Luma statistics of one image that the degenerate-image checks read, stored per item at import. */
+export interface QualityFeatures {
+  /** Standard deviation of the luma (0-255). */
+  std: number;
+  /** 1st and 99th percentiles of the luma. */
+  p01: number;
+  p99: number;
+  /** Shannon entropy of the 256-level luma histogram, in bits. */
+  entropy: number;
+  /** log(1 + variance of the 4-neighbour Laplacian): low on blurry images. */
+  sharpness: number;
+}
+
+/** A dataset's usable items with their stored quality features (null: imported before they were stored). */
+export function itemsWithQuality(db: Db, datasetId: number): (CheckedItem & { features: QualityFeatures | null })[] {
+  const rows = db
+    .prepare(
+      `SELECT id, path, split, hash, cache_index AS cacheIndex, width, height,
+              luma_std AS std, luma_p01 AS p01, luma_p99 AS p99, luma_entropy AS entropy, sharpness
+         FROM items WHERE dataset_id = ? AND status = 'ok' ORDER BY id`,
+    )
+    .all(datasetId) as (CheckedItem & { [K in keyof QualityFeatures]: number | null })[];
+  return rows.map(({ std, p01, p99, entropy, sharpness, ...item }) => ({
+    ...item,
+    features: std === null || p01 === null || p99 === null || entropy === null || sharpness === null ? null : { std, p01, p99, entropy, sharpness },
+  }));
+}
+
+/** Stores quality features of items imported before they were computed at import. */
+export function writeQualityFeatures(db: Db, rows: { id: number; features: QualityFeatures }[]): void {
+  const update = db.prepare(
+    `UPDATE items SET luma_std = @std, luma_p01 = @p01, luma_p99 = @p99, luma_entropy = @entropy, sharpness = @sharpness WHERE id = @id`,
+  );
+  db.transaction(() => rows.forEach(({ id, features }) => update.run({ id, ...features })))();
+}
+
 /** The dataset a run was trained on, or undefined when there is no such run. */
 export function datasetOfRun(db: Db, runId: number): number | undefined {
   return db.prepare('SELECT dataset_id FROM runs WHERE id = ?').pluck().get(runId) as number | undefined;

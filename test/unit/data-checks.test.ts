@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import { PixelCache, pixelCachePath } from '../../src-main/dataset/pixel-cache.ts';
+import { importFolder } from '../../src-main/dataset/import.ts';
 import { checkQuality } from '../../src-main/dataset/quality.ts';
 import { findDuplicates } from '../../src-main/latent/duplicates.ts';
 import { cacheDirFor } from '../../src-main/paths.ts';
 import { seededRandom } from '../../src-main/random.ts';
+import { itemsWithQuality } from '../../src-main/store/items.ts';
 import { openStore, type Db } from '../../src-main/store/open.ts';
 import { runCli } from '../helpers/cli.ts';
+import { writeImage } from '../helpers/images.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const SIZE = 16;
@@ -144,6 +148,10 @@ test('quality: flat, dark, light, low-information, blurry, upscaled and odd-aspe
   assert.deepEqual(flagged.upscaled, ['tiny.png']);
   assert.deepEqual(flagged.odd_aspect, ['banner.png']);
   assert.equal(report.checks.find((c) => c.name === 'odd_aspect')!.items[0].value, 7.5);
+  // rows written without features (imported before they were stored) got them computed once, and kept
+  const stored = itemsWithQuality(db, datasetId);
+  assert.ok(stored.every((item) => item.features !== null));
+  assert.equal(stored.find((item) => item.path === 'flat.png')!.features!.std, 0);
   db.close();
 
   const cli = runCli(['quality', 'quality', '--json'], { LATENT_LAB_DB: dbPath });
@@ -157,4 +165,23 @@ test('quality: flat, dark, light, low-information, blurry, upscaled and odd-aspe
   const missing = runCli(['quality', 'nope'], { LATENT_LAB_DB: dbPath });
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /No dataset "nope"/);
+});
+
+test('quality: an import stores each image\'s features, and the checks read them instead of the pixels', async () => {
+  const root = path.join(dir, 'flat-and-patterns');
+  for (let seed = 0; seed < 6; seed++) await writeImage(path.join(root, `pattern-${seed}.png`), { channels: 1, seed });
+  await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } }).png().toFile(path.join(root, 'flat.png'));
+  const importDb = path.join(dir, 'imported.db');
+  const { dataset } = await importFolder({ dbPath: importDb, folder: root, size: 16 });
+  const db = openStore(importDb);
+  const items = itemsWithQuality(db, dataset);
+  assert.equal(items.length, 7);
+  assert.ok(items.every((item) => item.features !== null), 'every imported item has its features');
+  assert.equal(items.find((item) => item.path === 'flat.png')!.features!.std, 0);
+  const constant = () => checkQuality(db, dataset).checks.find((c) => c.name === 'constant')!.items.map((i) => i.path);
+  assert.deepEqual(constant(), ['flat.png']);
+  // a stored value is what the check sees: the pixels are not read again
+  db.prepare("UPDATE items SET luma_std = 0 WHERE path = 'pattern-0.png'").run();
+  assert.deepEqual(constant().sort(), ['flat.png', 'pattern-0.png']);
+  db.close();
 });
