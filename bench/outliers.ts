@@ -35,7 +35,7 @@ import { rocAuc } from '../src-main/latent/auc.ts';
 import { findDuplicates } from '../src-main/latent/duplicates.ts';
 import { codeOf, loadRunCodes } from '../src-main/latent/codes.ts';
 import { compressedBits } from '../src-main/latent/complexity.ts';
-import { ensureScores, likelihoodBits } from '../src-main/latent/scores.ts';
+import { ensureScores, likelihoodBits, noiseVariance } from '../src-main/latent/scores.ts';
 import { cacheDirFor } from '../src-main/paths.ts';
 import { seededRandom } from '../src-main/random.ts';
 import { openStore, type Db } from '../src-main/store/open.ts';
@@ -304,9 +304,11 @@ async function measure(label: string, shape: Shape, base: Pixels[], dir: string,
   }
   // the complexity term measured by raw deflate of the pixels instead of PNG (the stored score)
   const deflated = new Float64Array(items.length);
-  for (const row of readBaseScores(db, runId)) {
+  const baseScores = readBaseScores(db, runId);
+  const variance = noiseVariance(baseScores.filter((row) => row.split === 'train').map((row) => row.reconError));
+  for (const row of baseScores) {
     const i = rowOf.get(row.itemId)!;
-    deflated[i] = likelihoodBits(row, items[i].pixels.length) - (await compressedBits(items[i].pixels, shape.size, shape.channels, 'deflate'));
+    deflated[i] = likelihoodBits(row, items[i].pixels.length, variance) - (await compressedBits(items[i].pixels, shape.size, shape.channels, 'deflate'));
   }
   printRow('complexity_corrected (deflate)', deflated);
   console.log(`AUROC per foreign kind against the data's own images; simple kinds: ${SIMPLE_KINDS.join(', ')}. Target for the default (combined): >= 0.95 each, recall@K >= 0.9.`);

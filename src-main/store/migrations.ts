@@ -191,8 +191,12 @@ export const migrations: Migration[] = [
   },
   {
     version: 6,
-    name: 'image-quality features computed at import',
+    name: 'image-quality features computed at import; outlier scores derived anew',
     sql: `
+      -- the derived scores changed (grey images' PNG length, an autoencoder's likelihood with the run's noise
+      -- variance, the combined mix): cleared, they are derived again on first use (latent/scores.ts)
+      UPDATE scores SET complexity_bits = NULL, complexity_corrected = NULL, latent_density = NULL, combined = NULL;
+
       -- luma statistics of the stored pixels (dataset/pixel-features.ts); NULL on items imported before
       -- this version until \`latent-lab quality\` fills them in
       ALTER TABLE items ADD COLUMN luma_std     REAL;  -- standard deviation (0-255)
