@@ -10,8 +10,10 @@
  * precision and recall per kind of copy (from the perceptual hash, and from the codes).
  *
  *   node --import tsx bench/outliers.ts [--data fashion-mnist|faces|both] [--n 3000] [--per-kind 30]
- *                                       [--model conv-vae] [--epochs 5] [--latent 16] [--duplicates-only]
+ *                                       [--model conv-ae] [--epochs 5] [--latent 16] [--duplicates-only] [--dump DIR]
  *
+ * The default model is the recipe's (conv-ae with its PCA path, filters from the image size), as
+ * `latent-lab train` picks it; only the length is fixed here.
  * --duplicates-only skips training: duplicate figures from the pixels alone.
  * --dump DIR writes each item's kind, split, base scores, compressed length and code as JSON
  * (DIR/<data>-<model>.json), to try score mixes without retraining.
@@ -46,7 +48,7 @@ const { values: flags } = parseArgs({
     data: { type: 'string', default: 'both' },
     n: { type: 'string', default: '3000' },
     'per-kind': { type: 'string', default: '30' },
-    model: { type: 'string', default: 'conv-vae' },
+    model: { type: 'string', default: 'conv-ae' },
     epochs: { type: 'string', default: '5' },
     latent: { type: 'string', default: '16' },
     'duplicates-only': { type: 'boolean', default: false },
