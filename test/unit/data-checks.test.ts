@@ -3,6 +3,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { PixelCache, pixelCachePath } from '../../src-main/dataset/pixel-cache.ts';
+import { demoFaces, faceSvg } from '../../src-main/dataset/demo.ts';
 import { importFolder } from '../../src-main/dataset/import.ts';
 import { checkQuality } from '../../src-main/dataset/quality.ts';
 import { findDuplicates } from '../../src-main/latent/duplicates.ts';
@@ -184,4 +185,34 @@ test('quality: an import stores each image\'s features, and the checks read them
   db.prepare("UPDATE items SET luma_std = 0 WHERE path = 'pattern-0.png'").run();
   assert.deepEqual(constant().sort(), ['flat.png', 'pattern-0.png']);
   db.close();
+});
+
+test('duplicates in colour: a drawing recoloured to a far hue (its background too, so its mean colour stays) is no copy; a JPEG copy is', async () => {
+  const size = 32;
+  const raster = async (svg: string, jpeg = false) => {
+    const image = sharp(Buffer.from(svg)).resize(size, size).flatten({ background: '#000' });
+    const encoded = jpeg ? await image.jpeg({ quality: 70 }).toBuffer() : await image.png().toBuffer();
+    return new Uint8Array(await sharp(encoded).removeAlpha().toColourspace('srgb').raw().toBuffer());
+  };
+  const faces = demoFaces(40, 9);
+  const face = { ...faces[0], Glasses: 0 as const, Blushing: 0 as const };
+  const rows = [
+    ...(await Promise.all(faces.slice(1).map((f, i) => raster(faceSvg(f)).then((pixels) => ({ path: `face/${i}.png`, pixels }))))),
+    { path: 'original.png', pixels: await raster(faceSvg(face)) },
+    { path: 'jpeg-copy.png', pixels: await raster(faceSvg(face), true) },
+    { path: 'recoloured.png', pixels: await raster(faceSvg({ ...face, hue: (face.hue + 100) % 360 })) },
+  ];
+  const db = openStore(dbPath);
+  const datasetId = Number(db.prepare("INSERT INTO datasets (name, root, size, channels, fit) VALUES ('colour', '/x/colour', ?, 3, 'cover')").run(size).lastInsertRowid);
+  const cache = PixelCache.open(pixelCachePath(cacheDirFor(dbPath), datasetId), { size, channels: 3 });
+  const insert = db.prepare("INSERT INTO items (dataset_id, path, split, hash, width, height, cache_index) VALUES (?, ?, 'train', ?, 64, 64, ?)");
+  rows.forEach((row, i) => {
+    cache.write(i, row.pixels);
+    insert.run(datasetId, row.path, `h-${row.path}`, i);
+  });
+  cache.close();
+  const grouped = findDuplicates(db, { datasetId }).groups.map((g) => g.items.map((i) => i.path).sort());
+  db.close();
+  assert.ok(grouped.some((paths) => paths.includes('original.png') && paths.includes('jpeg-copy.png')), `the JPEG copy is found: ${JSON.stringify(grouped)}`);
+  assert.ok(!grouped.some((paths) => paths.includes('recoloured.png')), `the recoloured drawing is not: ${JSON.stringify(grouped)}`);
 });
