@@ -187,7 +187,7 @@ test('quality: an import stores each image\'s features, and the checks read them
   db.close();
 });
 
-test('duplicates in colour: a drawing recoloured to a far hue (its background too, so its mean colour stays) is no copy; a JPEG copy is', async () => {
+test('duplicates in colour: a drawing recoloured to a far hue, background and all, is no copy; its JPEG copy is', async () => {
   const size = 32;
   const raster = async (svg: string, jpeg = false) => {
     const image = sharp(Buffer.from(svg)).resize(size, size).flatten({ background: '#000' });
