@@ -10,9 +10,13 @@
  * precision and recall per kind of copy (from the perceptual hash, and from the codes).
  *
  *   node --import tsx bench/outliers.ts [--data fashion-mnist|faces|both] [--n 3000] [--per-kind 30]
- *                                       [--model conv-vae] [--epochs 5] [--latent 16] [--duplicates-only]
+ *                                       [--model conv-ae] [--epochs 5] [--latent 16] [--duplicates-only] [--dump DIR]
  *
+ * The default model is the recipe's (conv-ae with its PCA path, filters from the image size), as
+ * `latent-lab train` picks it; only the length is fixed here.
  * --duplicates-only skips training: duplicate figures from the pixels alone.
+ * --dump DIR writes each item's kind, split, base scores, compressed length and code as JSON
+ * (DIR/<data>-<model>.json), to try score mixes without retraining.
  *
  * Fashion-MNIST comes from Debian's dataset-fashion-mnist; the faces are the demo's (32 px).
  */
@@ -31,8 +35,9 @@ import { createRun } from '../src-main/store/runs.ts';
 import { trainRun } from '../src-main/engine/train/train-run.ts';
 import { rocAuc } from '../src-main/latent/auc.ts';
 import { findDuplicates } from '../src-main/latent/duplicates.ts';
+import { codeOf, loadRunCodes } from '../src-main/latent/codes.ts';
 import { compressedBits } from '../src-main/latent/complexity.ts';
-import { ensureScores, likelihoodBits } from '../src-main/latent/scores.ts';
+import { ensureScores, likelihoodBits, noiseVariance } from '../src-main/latent/scores.ts';
 import { cacheDirFor } from '../src-main/paths.ts';
 import { seededRandom } from '../src-main/random.ts';
 import { openStore, type Db } from '../src-main/store/open.ts';
@@ -43,10 +48,11 @@ const { values: flags } = parseArgs({
     data: { type: 'string', default: 'both' },
     n: { type: 'string', default: '3000' },
     'per-kind': { type: 'string', default: '30' },
-    model: { type: 'string', default: 'conv-vae' },
+    model: { type: 'string', default: 'conv-ae' },
     epochs: { type: 'string', default: '5' },
     latent: { type: 'string', default: '16' },
     'duplicates-only': { type: 'boolean', default: false },
+    dump: { type: 'string' },
   },
 });
 const perKind = Number(flags['per-kind']);
@@ -279,6 +285,8 @@ async function measure(label: string, shape: Shape, base: Pixels[], dir: string,
   await ensureScores(db, runId);
   dupTable('+latent', findDuplicates(db, { runId }).groups);
 
+  if (flags.dump) dumpItems(path.join(flags.dump, `${label}-${flags.model}.json`), db, runId, items, rowOf);
+
   const foreign = items.map((it) => (FOREIGN_KINDS as readonly string[]).includes(it.kind));
   console.log(`\n${label}: ${base.length} images + ${perKind} x ${FOREIGN_KINDS.length} foreign + ${COPY_KINDS.length * 20} copies, ${flags.model} latent ${flags.latent}, ${flags.epochs} epochs (${trainSeconds.toFixed(0)} s)`);
   console.log(`${'score'.padEnd(30)} ${FOREIGN_KINDS.map((k) => k.padStart(13)).join('')}   recall@${foreign.filter(Boolean).length}`);
@@ -298,15 +306,33 @@ async function measure(label: string, shape: Shape, base: Pixels[], dir: string,
   }
   // the complexity term measured by raw deflate of the pixels instead of PNG (the stored score)
   const deflated = new Float64Array(items.length);
-  for (const row of readBaseScores(db, runId)) {
+  const baseScores = readBaseScores(db, runId);
+  const variance = noiseVariance(baseScores.filter((row) => row.split === 'train').map((row) => row.reconError));
+  for (const row of baseScores) {
     const i = rowOf.get(row.itemId)!;
-    deflated[i] = likelihoodBits(row, items[i].pixels.length) - (await compressedBits(items[i].pixels, shape.size, shape.channels, 'deflate'));
+    deflated[i] = likelihoodBits(row, items[i].pixels.length, variance) - (await compressedBits(items[i].pixels, shape.size, shape.channels, 'deflate'));
   }
   printRow('complexity_corrected (deflate)', deflated);
   console.log(`AUROC per foreign kind against the data's own images; simple kinds: ${SIMPLE_KINDS.join(', ')}. Target for the default (combined): >= 0.95 each, recall@K >= 0.9.`);
   console.log('\nduplicates (target: near precision and recall >= 0.9, exact 1.0)');
   for (const row of dupRows) console.log(row);
   db.close();
+}
+
+function dumpItems(file: string, db: Db, runId: number, items: Planted[], rowOf: Map<number, number>): void {
+  const codes = loadRunCodes(db, runId);
+  const complexity = scoreColumn(db, runId, 'complexity_corrected');
+  const corrected = new Map(complexity.itemIds.map((id, i) => [id, complexity.values[i]]));
+  const rows = readBaseScores(db, runId).map((row) => ({
+    kind: items[rowOf.get(row.itemId)!].kind,
+    split: row.split,
+    reconError: row.reconError,
+    negElbo: row.negElbo,
+    complexityCorrected: corrected.get(row.itemId),
+    code: Array.from(codeOf(codes, row.itemId)),
+  }));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ values: items[0].pixels.length, rows }));
 }
 
 async function fashionMnist(n: number): Promise<Pixels[]> {

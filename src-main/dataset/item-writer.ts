@@ -7,6 +7,7 @@ import type { AttributeValues } from './attributes.ts';
 import type { DatasetRow } from './dataset-row.ts';
 import type { FileOutcome } from './jobs.ts';
 import type { PixelCache } from './pixel-cache.ts';
+import { pixelFeatures } from './pixel-features.ts';
 import type { ScannedFile, Skipped } from './scan.ts';
 import { splitOf } from './split.ts';
 
@@ -72,6 +73,8 @@ export class ItemWriter {
       cropped: outcome.cropped,
       fromColour: Number(outcome.fromColour),
       matte: outcome.matte,
+      // the degenerate-image checks read these instead of rereading every image on request
+      ...pixelFeatures(outcome.pixels, this.cache.shape),
     };
     if (known) {
       this.updated++;

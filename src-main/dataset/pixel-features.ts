@@ -1,3 +1,4 @@
+import type { QualityFeatures } from '../store/items.ts';
 import type { PixelShape } from './pixel-cache.ts';
 
 /** Small per-image summaries computed from decoded pixels (uint8, channels interleaved). */
@@ -9,6 +10,43 @@ export function luma(pixels: Uint8Array, shape: PixelShape): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = 0.299 * pixels[3 * i] + 0.587 * pixels[3 * i + 1] + 0.114 * pixels[3 * i + 2];
   return out;
+}
+
+/** Spread, 1st and 99th percentiles, histogram entropy and sharpness of one image's luma. */
+export function pixelFeatures(pixels: Uint8Array, shape: PixelShape): QualityFeatures {
+  const grey = luma(pixels, shape);
+  const n = grey.length;
+  const histogram = new Float64Array(256);
+  let sum = 0;
+  let squares = 0;
+  for (const v of grey) {
+    histogram[Math.min(255, Math.round(v))]++;
+    sum += v;
+    squares += v * v;
+  }
+  const mean = sum / n;
+  let entropy = 0;
+  for (const count of histogram) if (count) entropy -= (count / n) * Math.log2(count / n);
+  const percentile = (p: number) => {
+    let seen = 0;
+    for (let level = 0; level < 256; level++) if ((seen += histogram[level]) >= p * n) return level;
+    return 255;
+  };
+  const size = shape.size;
+  let lapSum = 0;
+  let lapSquares = 0;
+  let count = 0;
+  for (let y = 1; y < size - 1; y++) {
+    for (let x = 1; x < size - 1; x++) {
+      const i = y * size + x;
+      const lap = grey[i - 1] + grey[i + 1] + grey[i - size] + grey[i + size] - 4 * grey[i];
+      lapSum += lap;
+      lapSquares += lap * lap;
+      count++;
+    }
+  }
+  const lapVariance = count ? lapSquares / count - (lapSum / count) ** 2 : 0;
+  return { std: Math.sqrt(Math.max(0, squares / n - mean * mean)), p01: percentile(0.01), p99: percentile(0.99), entropy, sharpness: Math.log(lapVariance + 1) };
 }
 
 /** Box-averages a size x size grey image down to w x h (area weights, so any size maps cleanly). */

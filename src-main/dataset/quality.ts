@@ -1,9 +1,9 @@
 import type { QualityCheck, QualityReport } from '../contract/contract.ts';
 import { cacheDirFor } from '../paths.ts';
-import { itemsToCheck } from '../store/items.ts';
+import { itemsWithQuality, writeQualityFeatures, type QualityFeatures } from '../store/items.ts';
 import type { Db } from '../store/open.ts';
 import { PixelCache, pixelCachePath, type PixelShape } from './pixel-cache.ts';
-import { luma } from './pixel-features.ts';
+import { pixelFeatures } from './pixel-features.ts';
 import { getDataset } from './queries.ts';
 
 /** Limits of the degenerate-image checks (CleanVision's checks, on the decoded pixels the model sees). */
@@ -25,49 +25,29 @@ export const QUALITY_LIMITS = {
 
 const READ_CHUNK = 1024;
 
-interface Features {
-  std: number;
-  p01: number;
-  p99: number;
-  entropy: number;
-  logLaplacianVariance: number;
-}
-
-/** Luma statistics of one image: spread, 1st and 99th percentiles, histogram entropy, log variance of the 4-neighbour Laplacian. */
-export function pixelFeatures(pixels: Uint8Array, shape: PixelShape): Features {
-  const grey = luma(pixels, shape);
-  const n = grey.length;
-  const histogram = new Float64Array(256);
-  let sum = 0;
-  let squares = 0;
-  for (const v of grey) {
-    histogram[Math.min(255, Math.round(v))]++;
-    sum += v;
-    squares += v * v;
-  }
-  const mean = sum / n;
-  let entropy = 0;
-  for (const count of histogram) if (count) entropy -= (count / n) * Math.log2(count / n);
-  const percentile = (p: number) => {
-    let seen = 0;
-    for (let level = 0; level < 256; level++) if ((seen += histogram[level]) >= p * n) return level;
-    return 255;
-  };
-  const size = shape.size;
-  let lapSum = 0;
-  let lapSquares = 0;
-  let count = 0;
-  for (let y = 1; y < size - 1; y++) {
-    for (let x = 1; x < size - 1; x++) {
-      const i = y * size + x;
-      const lap = grey[i - 1] + grey[i + 1] + grey[i - size] + grey[i + size] - 4 * grey[i];
-      lapSum += lap;
-      lapSquares += lap * lap;
-      count++;
+/**
+ * Each item's quality features: stored at import; items imported before they were
+ * stored are computed from the cached pixels once, and stored.
+ */
+function withFeatures(db: Db, datasetId: number, shape: PixelShape, items: ReturnType<typeof itemsWithQuality>): QualityFeatures[] {
+  const missing = items.filter((item) => item.features === null);
+  if (missing.length) {
+    const computed: { id: number; features: QualityFeatures }[] = [];
+    const cache = PixelCache.openReadOnly(pixelCachePath(cacheDirFor(db.name), datasetId), shape);
+    try {
+      for (let start = 0; start < missing.length; start += READ_CHUNK) {
+        const chunk = missing.slice(start, start + READ_CHUNK);
+        const pixels = cache.read(chunk.map((item) => item.cacheIndex));
+        chunk.forEach((item, i) => computed.push({ id: item.id, features: pixelFeatures(pixels.subarray(i * cache.recordBytes, (i + 1) * cache.recordBytes), shape) }));
+      }
+    } finally {
+      cache.close();
     }
+    writeQualityFeatures(db, computed);
+    const byId = new Map(computed.map((row) => [row.id, row.features]));
+    return items.map((item) => item.features ?? byId.get(item.id)!);
   }
-  const lapVariance = count ? lapSquares / count - (lapSum / count) ** 2 : 0;
-  return { std: Math.sqrt(Math.max(0, squares / n - mean * mean)), p01: percentile(0.01), p99: percentile(0.99), entropy, logLaplacianVariance: Math.log(lapVariance + 1) };
+  return items.map((item) => item.features!);
 }
 
 function median(values: number[]): number {
@@ -77,25 +57,14 @@ function median(values: number[]): number {
 
 /**
  * Degenerate images of a dataset: flat, dark, light, low-information and
- * blurry ones from the cached pixels (cheap: one pass, no model), upscaled
+ * blurry ones from the luma features stored at import (no pixels read), upscaled
  * tiny originals and extreme aspect ratios from the original sizes.
  */
 export function checkQuality(db: Db, datasetIdOrName: number | string): QualityReport {
   const dataset = getDataset(db, datasetIdOrName);
-  const shape: PixelShape = { size: dataset.size, channels: dataset.channels };
-  const items = itemsToCheck(db, dataset.id);
-  const features: Features[] = [];
-  const cache = PixelCache.openReadOnly(pixelCachePath(cacheDirFor(db.name), dataset.id), shape);
-  try {
-    for (let start = 0; start < items.length; start += READ_CHUNK) {
-      const chunk = items.slice(start, start + READ_CHUNK);
-      const pixels = cache.read(chunk.map((item) => item.cacheIndex));
-      chunk.forEach((_, i) => features.push(pixelFeatures(pixels.subarray(i * cache.recordBytes, (i + 1) * cache.recordBytes), shape)));
-    }
-  } finally {
-    cache.close();
-  }
-  const sharpness = features.map((f) => f.logLaplacianVariance);
+  const items = itemsWithQuality(db, dataset.id);
+  const features = withFeatures(db, dataset.id, { size: dataset.size, channels: dataset.channels }, items);
+  const sharpness = features.map((f) => f.sharpness);
   const mid = median(sharpness);
   const spread = 1.4826 * median(sharpness.map((v) => Math.abs(v - mid))) || 1;
   const blurLimit = mid - QUALITY_LIMITS.blurry * spread;

@@ -12,7 +12,9 @@ export type Compressor = 'png' | 'deflate';
  */
 export async function compressedBits(pixels: Uint8Array, size: number, channels: 1 | 3, compressor: Compressor = 'png'): Promise<number> {
   if (compressor === 'deflate') return deflateRawSync(pixels, { level: 9 }).length * 8;
-  const png = await sharp(pixels, { raw: { width: size, height: size, channels } })
+  const image = sharp(pixels, { raw: { width: size, height: size, channels } });
+  // one channel raw stays one channel only when asked: sharp writes it as a three-channel PNG otherwise
+  const png = await (channels === 1 ? image.toColourspace('b-w') : image)
     .png({ compressionLevel: 9, adaptiveFiltering: true, palette: false })
     .toBuffer();
   return png.length * 8;

@@ -26,6 +26,7 @@ const RESAMPLED_WORTH_TRYING = 2;
 /** Largest difference of a channel's mean (0-1) between near duplicates: re-encoding, resampling and small shifts keep it. */
 const COLOUR_TOLERANCE = 0.03;
 const READ_CHUNK = 1024;
+const COLOUR_SLACK = 2.5;
 
 interface Link {
   a: number;
@@ -58,7 +59,8 @@ export function findDuplicates(db: Db, source: { datasetId?: number; runId?: num
     codeSpace.push({ vectors, dim: codes.dim });
   }
   const pixels = readFeatures(db, datasetId, items);
-  const links = [...exactLinks(items), ...nearLinks(pixels, codeSpace, threshold)];
+  const near = nearLinks(pixels, codeSpace, threshold);
+  const links = [...exactLinks(items), ...(pixels.channels === 3 ? alikeInEveryChannel(db, datasetId, items, near, threshold) : near)];
   const sets = new UnionFind(items.length);
   for (const link of links) sets.union(link.a, link.b);
   const widest = new Map<number, number>();
@@ -132,6 +134,33 @@ function readFeatures(db: Db, datasetId: number, items: CheckedItem[]): PixelFea
     cache.close();
   }
   return { comparables, side: Math.min(shape.size, COMPARED_SIDE), fingerprints, meanColours, channels: shape.channels };
+}
+
+/**
+ * The near pairs that are also near in each colour channel on its own, aligned and resampled as
+ * the luma was. A drawing recoloured to another hue keeps its luma and, with a complementary
+ * background, even its mean colour; not its channels. The channels get COLOUR_SLACK times the
+ * threshold: JPEG stores colour at half resolution, so a re-encoded copy differs more in them.
+ */
+function alikeInEveryChannel(db: Db, datasetId: number, items: CheckedItem[], links: Link[], threshold: number): Link[] {
+  const { size, channels } = getDataset(db, datasetId);
+  const involved = [...new Set(links.flatMap((link) => [link.a, link.b]))];
+  const channelImages = new Map<number, Float32Array[]>();
+  const cache = PixelCache.openReadOnly(pixelCachePath(cacheDirFor(db.name), datasetId), { size, channels });
+  try {
+    const pixels = cache.read(involved.map((i) => items[i].cacheIndex));
+    involved.forEach((item, k) => {
+      const record = pixels.subarray(k * cache.recordBytes, (k + 1) * cache.recordBytes);
+      const channel = (c: number) => comparable(Float32Array.from({ length: size * size }, (_, p) => record[p * channels + c]), size);
+      channelImages.set(item, Array.from({ length: channels }, (_, c) => channel(c)));
+    });
+  } finally {
+    cache.close();
+  }
+  const side = Math.min(size, COMPARED_SIDE);
+  return links.filter((link) =>
+    channelImages.get(link.a)!.every((image, c) => alignedDifference(image, channelImages.get(link.b)![c], side, { resampled: true }) <= COLOUR_SLACK * threshold),
+  );
 }
 
 /** Whether two images have about the same mean colour: a recoloured drawing is not a copy. */

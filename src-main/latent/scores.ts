@@ -21,14 +21,24 @@ function noScoresError(db: Db, runId: number): UserError {
 
 /**
  * The likelihood of an image in bits. VAEs: the negative ELBO (nats) in bits.
- * Autoencoders: a Gaussian with the image's own reconstruction MSE as variance,
- * discretised to 256 levels, so that it is comparable with a compressed length
- * of the 8-bit image.
+ * Autoencoders: a Gaussian around the reconstruction with the run's own noise
+ * variance (`noiseVariance`), discretised to 256 levels, so that it is comparable
+ * with a compressed length of the 8-bit image.
  */
-export function likelihoodBits(row: Pick<ScoreRow, 'reconError' | 'negElbo'>, values: number): number {
+export function likelihoodBits(row: Pick<ScoreRow, 'reconError' | 'negElbo'>, values: number, variance: number): number {
   if (row.negElbo !== null) return row.negElbo / Math.LN2;
-  const variance = Math.max(row.reconError, 1 / (12 * 255 * 255)); // no finer than the 8-bit quantisation noise
-  return (values / 2) * Math.log2(2 * Math.PI * Math.E * variance) + values * Math.log2(255);
+  return (values / 2) * Math.log2(2 * Math.PI * variance) + (values * row.reconError) / (2 * variance * Math.LN2) + values * Math.log2(255);
+}
+
+/**
+ * An autoencoder's noise variance: the mean reconstruction MSE of the reference
+ * rows (the training split), the maximum-likelihood variance of a Gaussian
+ * decoder. One per run: an image's own error as its variance would price an
+ * image reconstructed badly everywhere (noise) no higher than a typical one.
+ */
+export function noiseVariance(reconErrors: number[]): number {
+  const mean = reconErrors.reduce((sum, e) => sum + e, 0) / Math.max(1, reconErrors.length);
+  return Math.max(mean, 1 / (12 * 255 * 255)); // no finer than the 8-bit quantisation noise
 }
 
 const pending = new Map<string, Promise<void>>();
@@ -63,7 +73,11 @@ async function deriveScores(db: Db, runId: number): Promise<void> {
     cache.close();
   }
   const values = dataset.size * dataset.size * dataset.channels;
-  const complexityCorrected = Float64Array.from(rows, (row, i) => likelihoodBits(row, values) - complexityBits[i]);
+  const train = rows.flatMap((row, i) => (row.split === 'train' ? [i] : []));
+  const reference = (scores: Float64Array) => (train.length ? train.map((i) => scores[i]) : scores);
+  const variance = noiseVariance((train.length ? train.map((i) => rows[i]) : rows).map((row) => row.reconError));
+  const likelihood = Float64Array.from(rows, (row) => likelihoodBits(row, values, variance));
+  const complexityCorrected = likelihood.map((bits, i) => bits - complexityBits[i]);
 
   const codes = loadRunCodes(db, runId);
   const rowOfItem = new Map(Array.from(codes.itemIds, (id, row) => [id, row]));
@@ -73,18 +87,23 @@ async function deriveScores(db: Db, runId: number): Promise<void> {
   const distances = mahalanobisDistances(codes.codes, codes.dim, trainRows.length > codes.dim ? trainRows : codeRows);
   const latentDensity = Float64Array.from(codeRows, (row) => distances[row]);
 
-  const train = rows.flatMap((row, i) => (row.split === 'train' ? [i] : []));
-  const reference = (scores: Float64Array) => (train.length ? train.map((i) => scores[i]) : scores);
-  const likelihood = Float64Array.from(rows, (row) => likelihoodBits(row, values));
   // Too unlikely for how simple it is (a digit among clothes), or too unlikely outright (noise, whose
   // compressed length is as large as its cost under the model): the larger of the robust z-scores. A VAE's
-  // negative ELBO already holds its code's atypicality (the KL term); an autoencoder's likelihood has none,
-  // so the code's latent density joins in, at half weight because its tail is heavier on ordinary images.
+  // negative ELBO is a likelihood bound and already holds its code's atypicality (the KL term). An
+  // autoencoder has neither: its reconstruction error (on a log scale) and its code's latent density join
+  // the complexity-corrected score at half weight, as their tails are heavier on ordinary images (bench/outliers.ts).
   const variational = rows.every((row) => row.negElbo !== null);
-  const zComplexity = robustZ(complexityCorrected, reference(complexityCorrected));
-  const zLikelihood = robustZ(likelihood, reference(likelihood));
-  const zDensity = robustZ(latentDensity, reference(latentDensity));
-  const combined = Float64Array.from(zComplexity, (z, i) => Math.max(z, zLikelihood[i], variational ? -Infinity : zDensity[i] / 2));
+  const z = (scores: Float64Array) => robustZ(scores, reference(scores));
+  const zComplexity = z(complexityCorrected);
+  let combined: Float64Array;
+  if (variational) {
+    const zLikelihood = z(likelihood);
+    combined = zComplexity.map((zc, i) => Math.max(zc, zLikelihood[i]));
+  } else {
+    const zError = z(Float64Array.from(rows, (row) => Math.log(Math.max(row.reconError, 1e-12))));
+    const zDensity = z(latentDensity);
+    combined = zComplexity.map((zc, i) => Math.max(zc, zError[i] / 2, zDensity[i] / 2));
+  }
   writeDerivedScores(db, runId, { itemIds: rows.map((r) => r.itemId), complexityBits, complexityCorrected, latentDensity, combined });
 }
 

@@ -1,5 +1,5 @@
 import type { ImportChanges, ItemRow } from '../contract/contract.ts';
-import type { Db } from './open.ts';
+import { inTransaction, type Db } from './open.ts';
 
 /** Typed queries on the items table: pages of items as the API shows them, and the import's record of changes. */
 
@@ -234,8 +234,8 @@ export function knownItems(db: Db, datasetId: number): KnownItem[] {
   return db.prepare('SELECT id, path, hash, status FROM items WHERE dataset_id = ?').all(datasetId) as KnownItem[];
 }
 
-/** A decoded file's record in the pixel cache and what the import did to it. */
-export interface StoredPixels {
+/** A decoded file's record in the pixel cache, what the import did to it and its quality features. */
+export interface StoredPixels extends QualityFeatures {
   hash: string;
   width: number;
   height: number;
@@ -258,12 +258,15 @@ export interface NewItem extends StoredPixels {
 /** The import's writes to items, prepared once; run them inside a transaction. */
 export function itemWriters(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO items (dataset_id, path, label, attributes, split, hash, width, height, cache_index, format, upscaled, cropped, from_colour, matte)
-     VALUES (@datasetId, @path, @label, @attributes, @split, @hash, @width, @height, @index, @format, @upscaled, @cropped, @fromColour, @matte)`,
+    `INSERT INTO items (dataset_id, path, label, attributes, split, hash, width, height, cache_index, format, upscaled, cropped, from_colour, matte,
+                        luma_std, luma_p01, luma_p99, luma_entropy, sharpness)
+     VALUES (@datasetId, @path, @label, @attributes, @split, @hash, @width, @height, @index, @format, @upscaled, @cropped, @fromColour, @matte,
+             @std, @p01, @p99, @entropy, @sharpness)`,
   );
   const update = db.prepare(
     `UPDATE items SET hash = @hash, width = @width, height = @height, cache_index = @index, status = 'ok',
-       format = @format, upscaled = @upscaled, cropped = @cropped, from_colour = @fromColour, matte = @matte WHERE id = @id`,
+       format = @format, upscaled = @upscaled, cropped = @cropped, from_colour = @fromColour, matte = @matte,
+       luma_std = @std, luma_p01 = @p01, luma_p99 = @p99, luma_entropy = @entropy, sharpness = @sharpness WHERE id = @id`,
   );
   const setStatus = db.prepare('UPDATE items SET status = ? WHERE id = ?');
   const setAttributes = db.prepare('UPDATE items SET attributes = ? WHERE id = ?');
@@ -274,4 +277,40 @@ export function itemWriters(db: Db) {
     setStatus: (id: number, status: 'ok' | 'missing') => void setStatus.run(status, id),
     setAttributes: (id: number, attributes: string | null) => void setAttributes.run(attributes, id),
   };
+}
+
+/** Luma statistics of one image that the degenerate-image checks read, stored per item at import. */
+export interface QualityFeatures {
+  /** Standard deviation of the luma (0-255). */
+  std: number;
+  /** 1st and 99th percentiles of the luma. */
+  p01: number;
+  p99: number;
+  /** Shannon entropy of the 256-level luma histogram, in bits. */
+  entropy: number;
+  /** log(1 + variance of the 4-neighbour Laplacian): low on blurry images. */
+  sharpness: number;
+}
+
+/** A dataset's usable items with their stored quality features (null: imported before they were stored). */
+export function itemsWithQuality(db: Db, datasetId: number): (CheckedItem & { features: QualityFeatures | null })[] {
+  const rows = db
+    .prepare(
+      `SELECT id, path, split, hash, cache_index AS cacheIndex, width, height,
+              luma_std AS std, luma_p01 AS p01, luma_p99 AS p99, luma_entropy AS entropy, sharpness
+         FROM items WHERE dataset_id = ? AND status = 'ok' ORDER BY id`,
+    )
+    .all(datasetId) as (CheckedItem & { [K in keyof QualityFeatures]: number | null })[];
+  return rows.map(({ std, p01, p99, entropy, sharpness, ...item }) => ({
+    ...item,
+    features: std === null || p01 === null || p99 === null || entropy === null || sharpness === null ? null : { std, p01, p99, entropy, sharpness },
+  }));
+}
+
+/** Stores quality features of items imported before they were computed at import. */
+export function writeQualityFeatures(db: Db, rows: { id: number; features: QualityFeatures }[]): void {
+  const update = db.prepare(
+    `UPDATE items SET luma_std = @std, luma_p01 = @p01, luma_p99 = @p99, luma_entropy = @entropy, sharpness = @sharpness WHERE id = @id`,
+  );
+  inTransaction(db, () => rows.forEach(({ id, features }) => update.run({ id, ...features })));
 }

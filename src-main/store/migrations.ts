@@ -189,6 +189,23 @@ export const migrations: Migration[] = [
       CREATE INDEX item_set_members_item ON item_set_members (item_id);
     `,
   },
+  {
+    version: 6,
+    name: 'image-quality features computed at import; outlier scores derived anew',
+    sql: `
+      -- the derived scores changed (grey images' PNG length, an autoencoder's likelihood with the run's noise
+      -- variance, the combined mix): cleared, they are derived again on first use (latent/scores.ts)
+      UPDATE scores SET complexity_bits = NULL, complexity_corrected = NULL, latent_density = NULL, combined = NULL;
+
+      -- luma statistics of the stored pixels (dataset/pixel-features.ts); NULL on items imported before
+      -- this version until \`latent-lab quality\` fills them in
+      ALTER TABLE items ADD COLUMN luma_std     REAL;  -- standard deviation (0-255)
+      ALTER TABLE items ADD COLUMN luma_p01     REAL;  -- 1st percentile
+      ALTER TABLE items ADD COLUMN luma_p99     REAL;  -- 99th percentile
+      ALTER TABLE items ADD COLUMN luma_entropy REAL;  -- Shannon entropy of the 256-level histogram, bits
+      ALTER TABLE items ADD COLUMN sharpness    REAL;  -- log(1 + variance of the 4-neighbour Laplacian)
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1].version;

@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import { PixelCache, pixelCachePath } from '../../src-main/dataset/pixel-cache.ts';
+import { demoFaces, faceSvg } from '../../src-main/dataset/demo.ts';
+import { importFolder } from '../../src-main/dataset/import.ts';
 import { checkQuality } from '../../src-main/dataset/quality.ts';
 import { findDuplicates } from '../../src-main/latent/duplicates.ts';
 import { cacheDirFor } from '../../src-main/paths.ts';
 import { seededRandom } from '../../src-main/random.ts';
+import { itemsWithQuality } from '../../src-main/store/items.ts';
 import { openStore, type Db } from '../../src-main/store/open.ts';
 import { runCli } from '../helpers/cli.ts';
+import { writeImage } from '../helpers/images.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const SIZE = 16;
@@ -144,6 +149,10 @@ test('quality: flat, dark, light, low-information, blurry, upscaled and odd-aspe
   assert.deepEqual(flagged.upscaled, ['tiny.png']);
   assert.deepEqual(flagged.odd_aspect, ['banner.png']);
   assert.equal(report.checks.find((c) => c.name === 'odd_aspect')!.items[0].value, 7.5);
+  // rows written without features (imported before they were stored) got them computed once, and kept
+  const stored = itemsWithQuality(db, datasetId);
+  assert.ok(stored.every((item) => item.features !== null));
+  assert.equal(stored.find((item) => item.path === 'flat.png')!.features!.std, 0);
   db.close();
 
   const cli = runCli(['quality', 'quality', '--json'], { LATENT_LAB_DB: dbPath });
@@ -157,4 +166,53 @@ test('quality: flat, dark, light, low-information, blurry, upscaled and odd-aspe
   const missing = runCli(['quality', 'nope'], { LATENT_LAB_DB: dbPath });
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /No dataset "nope"/);
+});
+
+test('quality: an import stores each image\'s features, and the checks read them instead of the pixels', async () => {
+  const root = path.join(dir, 'flat-and-patterns');
+  for (let seed = 0; seed < 6; seed++) await writeImage(path.join(root, `pattern-${seed}.png`), { channels: 1, seed });
+  await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } }).png().toFile(path.join(root, 'flat.png'));
+  const importDb = path.join(dir, 'imported.db');
+  const { dataset } = await importFolder({ dbPath: importDb, folder: root, size: 16 });
+  const db = openStore(importDb);
+  const items = itemsWithQuality(db, dataset);
+  assert.equal(items.length, 7);
+  assert.ok(items.every((item) => item.features !== null), 'every imported item has its features');
+  assert.equal(items.find((item) => item.path === 'flat.png')!.features!.std, 0);
+  const constant = () => checkQuality(db, dataset).checks.find((c) => c.name === 'constant')!.items.map((i) => i.path);
+  assert.deepEqual(constant(), ['flat.png']);
+  // a stored value is what the check sees: the pixels are not read again
+  db.prepare("UPDATE items SET luma_std = 0 WHERE path = 'pattern-0.png'").run();
+  assert.deepEqual(constant().sort(), ['flat.png', 'pattern-0.png']);
+  db.close();
+});
+
+test('duplicates in colour: a drawing recoloured to a far hue, background and all, is no copy; its JPEG copy is', async () => {
+  const size = 32;
+  const raster = async (svg: string, jpeg = false) => {
+    const image = sharp(Buffer.from(svg)).resize(size, size).flatten({ background: '#000' });
+    const encoded = jpeg ? await image.jpeg({ quality: 70 }).toBuffer() : await image.png().toBuffer();
+    return new Uint8Array(await sharp(encoded).removeAlpha().toColourspace('srgb').raw().toBuffer());
+  };
+  const faces = demoFaces(40, 9);
+  const face = { ...faces[0], Glasses: 0 as const, Blushing: 0 as const };
+  const rows = [
+    ...(await Promise.all(faces.slice(1).map((f, i) => raster(faceSvg(f)).then((pixels) => ({ path: `face/${i}.png`, pixels }))))),
+    { path: 'original.png', pixels: await raster(faceSvg(face)) },
+    { path: 'jpeg-copy.png', pixels: await raster(faceSvg(face), true) },
+    { path: 'recoloured.png', pixels: await raster(faceSvg({ ...face, hue: (face.hue + 100) % 360 })) },
+  ];
+  const db = openStore(dbPath);
+  const datasetId = Number(db.prepare("INSERT INTO datasets (name, root, size, channels, fit) VALUES ('colour', '/x/colour', ?, 3, 'cover')").run(size).lastInsertRowid);
+  const cache = PixelCache.open(pixelCachePath(cacheDirFor(dbPath), datasetId), { size, channels: 3 });
+  const insert = db.prepare("INSERT INTO items (dataset_id, path, split, hash, width, height, cache_index) VALUES (?, ?, 'train', ?, 64, 64, ?)");
+  rows.forEach((row, i) => {
+    cache.write(i, row.pixels);
+    insert.run(datasetId, row.path, `h-${row.path}`, i);
+  });
+  cache.close();
+  const grouped = findDuplicates(db, { datasetId }).groups.map((g) => g.items.map((i) => i.path).sort());
+  db.close();
+  assert.ok(grouped.some((paths) => paths.includes('original.png') && paths.includes('jpeg-copy.png')), `the JPEG copy is found: ${JSON.stringify(grouped)}`);
+  assert.ok(!grouped.some((paths) => paths.includes('recoloured.png')), `the recoloured drawing is not: ${JSON.stringify(grouped)}`);
 });
