@@ -19,6 +19,7 @@ import { fitPca } from './fit-pca.ts';
 import { objective, trainableVariables } from './objective.ts';
 import { pretrainLayerwise } from './pretrain.ts';
 import { WeightsSnapshot } from './best-weights.ts';
+import { CheckpointPacer } from './checkpoint-pacer.ts';
 import { klWeight, learningRate, patience } from './schedule.ts';
 import { epochOrder } from './shuffle.ts';
 
@@ -48,19 +49,17 @@ function setLearningRate(optimizer: tf.AdamOptimizer, rate: number): void {
   (optimizer as unknown as { learningRate: number }).learningRate = rate;
 }
 
-async function saveEpoch(s: Session, optimizer: tf.Optimizer | null, metrics: EpochMetrics | null, epochsDone: number, seconds: number): Promise<void> {
+/** Writes the weights (and optimizer state), the metrics of the epochs since the last save and the run's progress, in one transaction. */
+async function saveEpoch(s: Session, optimizer: tf.Optimizer | null, metrics: EpochMetrics[], epochsDone: number, seconds: number): Promise<void> {
   const rows = [await modelRow(s.model.encoder, 'encoder'), await modelRow(s.model.decoder, 'decoder')];
   if (optimizer) rows.push(await optimizerRow(optimizer));
   s.db.transaction(() => {
     writeWeights(s.db, s.runId, epochsDone, rows);
-    if (metrics) {
-      s.db
-        .prepare(
-          `INSERT OR REPLACE INTO metrics (run_id, epoch, train_loss, val_loss, val_mse, val_kl, samples_per_second, seconds)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(s.runId, metrics.epoch, metrics.trainLoss, metrics.valLoss, metrics.valMse, metrics.valKl, metrics.samplesPerSecond, metrics.seconds);
-    }
+    const insertMetrics = s.db.prepare(
+      `INSERT OR REPLACE INTO metrics (run_id, epoch, train_loss, val_loss, val_mse, val_kl, samples_per_second, seconds)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const m of metrics) insertMetrics.run(s.runId, m.epoch, m.trainLoss, m.valLoss, m.valMse, m.valKl, m.samplesPerSecond, m.seconds);
     s.db
       .prepare("UPDATE runs SET epochs_done = ?, seconds = seconds + ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ') WHERE id = ?")
       .run(epochsDone, seconds, s.runId);
@@ -148,6 +147,14 @@ async function fitByGradient(s: Session, optimizer: tf.AdamOptimizer, d: Splits)
   let sessionSeconds = 0;
   let epoch = d.resumeFrom;
   let reason: RunOutcome['stopReason'] = 'planned';
+  const pacer = new CheckpointPacer();
+  // Epochs finished since the last save: their metrics and seconds go with the next one.
+  let unsaved: EpochMetrics[] = [];
+  const save = (epochsDone: number, seconds: number) =>
+    pacer.write(async () => {
+      await saveEpoch(s, optimizer, unsaved, epochsDone, unsaved.reduce((sum, m) => sum + m.seconds, seconds));
+      unsaved = [];
+    });
   try {
     while (epoch < s.plannedEpochs) {
       epoch++;
@@ -155,7 +162,7 @@ async function fitByGradient(s: Session, optimizer: tf.AdamOptimizer, d: Splits)
       const { loss, samples } = await trainEpoch(s, optimizer, d.train, d.trainItems, epoch, started);
       const trainSeconds = (performance.now() - started) / 1000;
       if (loss === null) {
-        await saveEpoch(s, optimizer, null, epoch - 1, trainSeconds);
+        await save(epoch - 1, trainSeconds);
         epoch--;
         reason = 'user';
         break;
@@ -174,7 +181,8 @@ async function fitByGradient(s: Session, optimizer: tf.AdamOptimizer, d: Splits)
       };
       sessionSeconds += seconds;
       if (Number.isFinite(budget)) fitPlanToBudget(s, epoch, sessionSeconds / (epoch - d.resumeFrom), budget - spent);
-      await saveEpoch(s, optimizer, metrics, epoch, seconds);
+      unsaved.push(metrics);
+      if (pacer.due || epoch >= s.plannedEpochs) await save(epoch, 0);
       hooks.emit({ type: 'epoch', epochs: s.plannedEpochs, ...metrics });
       const watched = metrics.valLoss ?? metrics.trainLoss;
       if (config.earlyStop && watched < bestLoss) {
@@ -199,8 +207,8 @@ async function fitByGradient(s: Session, optimizer: tf.AdamOptimizer, d: Splits)
     if (best && best.epoch !== epoch) {
       best.restore(s.model);
       kept = best.epoch;
-      await saveEpoch(s, optimizer, null, epoch, 0);
-    }
+      await save(epoch, 0);
+    } else if (unsaved.length > 0) await save(epoch, 0);
     const message = stopMessages[reason](epoch, kept);
     hooks.emit({ type: 'log', message });
     return { stopReason: reason, message, bestEpoch: kept };
@@ -267,7 +275,7 @@ export async function trainRun(db: Db, dbPath: string, runId: number, hooks: Tra
         const seconds = (performance.now() - started) / 1000;
         const valEval = val ? await evaluate(model, family, config, val, valItems, shape) : null;
         const metrics: EpochMetrics = { epoch: 1, trainLoss: fit.loss, valLoss: valEval?.loss ?? null, valMse: valEval?.mse ?? null, valKl: null, samplesPerSecond: train.length / seconds, seconds };
-        await saveEpoch(s, null, metrics, 1, seconds);
+        await saveEpoch(s, null, [metrics], 1, seconds);
         hooks.emit({ type: 'epoch', epochs: 1, ...metrics });
       }
     } else {
