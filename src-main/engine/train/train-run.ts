@@ -22,6 +22,7 @@ import { WeightsSnapshot } from './best-weights.ts';
 import { CheckpointPacer } from './checkpoint-pacer.ts';
 import { klWeight, learningRate, patience } from './schedule.ts';
 import { epochOrder } from './shuffle.ts';
+import { FusedAdam } from './fused-adam.ts';
 
 export interface TrainHooks {
   emit(event: TrainEvent): void;
@@ -279,7 +280,7 @@ export async function trainRun(db: Db, dbPath: string, runId: number, hooks: Tra
         hooks.emit({ type: 'epoch', epochs: 1, ...metrics });
       }
     } else {
-      optimizer = tf.train.adam(config.lr);
+      optimizer = new FusedAdam(config.lr);
       if (resuming) await restoreOptimizer(db, runId, optimizer);
       else if (hasLinearPath(config)) {
         fitPca(model, train, shape.size * shape.size * shape.channels, config.latent, config.seed, LINEAR_PATH);
