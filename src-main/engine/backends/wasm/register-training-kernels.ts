@@ -3,6 +3,7 @@ import { adamUpdateConfig } from './adam-update.ts';
 import { batchMatMulOverride, fusedMatMulOverride } from './batch-mat-mul.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputOverride } from './conv2d-backprop-input.ts';
+import { meanOverride, sumOverride } from './reduce-leading-axes.ts';
 import { tileConfig } from './tile.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 
@@ -15,6 +16,8 @@ const OVERRIDES: Record<string, (stock: tf.KernelConfig) => tf.KernelConfig> = {
   _FusedMatMul: fusedMatMulOverride,
   Conv2DBackpropInput: conv2DBackpropInputOverride,
   Tile: () => tileConfig,
+  Sum: sumOverride,
+  Mean: meanOverride,
 };
 
 const stockKernels = new Map<string, tf.KernelConfig>();
