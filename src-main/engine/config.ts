@@ -35,7 +35,7 @@ export interface TrainConfig {
   loss: 'bce' | 'mse' | 'gaussian';
   seed: number;
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-  /** Compute threads asked for; null: LATENT_LAB_THREADS, else every core. The run's `threadsUsed` says what it got. */
+  /** Compute threads asked for; null: LATENT_LAB_THREADS, else every core for conv models and 1 for dense ones. The run's `threadsUsed` says what it got. */
   threads: number | null;
   threadsUsed?: number;
   hidden: number[];
