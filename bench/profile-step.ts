@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src-main/engine/backends/select.ts';
+import { FusedAdam } from '../src-main/engine/train/fused-adam.ts';
 import { buildReferenceModel, REFERENCE_MODELS, type ReferenceModelName } from './reference-models.ts';
 
 const { values } = parseArgs({
@@ -21,7 +22,7 @@ const name = values.model as ReferenceModelName;
 if (!REFERENCE_MODELS.includes(name)) throw new Error(`--model: choose from ${REFERENCE_MODELS.join(', ')}`);
 const selected = await selectBackend('wasm', { convGradients: true }, { threads: values.threads ? Number(values.threads) : undefined });
 const model = buildReferenceModel(name);
-const optimizer = tf.train.adam(1e-3);
+const optimizer = new FusedAdam(1e-3);
 const x = tf.randomUniform([128, ...model.sampleShape]);
 const step = () => tf.tidy(() => optimizer.minimize(() => model.loss(x), true)!.dataSync());
 step(); // warm-up: builds the XNNPACK operators and the optimizer's slots

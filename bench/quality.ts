@@ -18,11 +18,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fashionMnistDir, readIdxImages, readIdxLabels } from '../src-main/dataset/idx.ts';
-import { PixelCache, pixelCachePath } from '../src-main/dataset/pixel-cache.ts';
 import { BatchReader, loadItems, openPixels } from '../src-main/engine/train/data-source.ts';
-import { cacheDirFor } from '../src-main/paths.ts';
 import { openStore } from '../src-main/store/open.ts';
+import { writeFashionDataset } from './fashion-dataset.ts';
 import { knnAccuracy } from './knn-codes.ts';
 
 const { values } = parseArgs({
@@ -46,40 +44,9 @@ function cli(dbPath: string, args: string[]): string {
   return execFileSync(process.execPath, [CLI, '--db', dbPath, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
 }
 
-/** Fashion-MNIST written into a database as an import would: `train` images with every 10th held out, or the test set as validation. */
+/** Fashion-MNIST written into a database as an import would (see fashion-dataset.ts). */
 function fashion(perClass: number | null): Dataset['prepare'] {
-  return (dbPath) => {
-    const file = (name: string) => path.join(fashionMnistDir, name);
-    const train = readIdxImages(file('train-images-idx3-ubyte.gz'));
-    const trainLabels = readIdxLabels(file('train-labels-idx1-ubyte.gz'));
-    const picked: { pixels: Uint8Array; label: number; split: 'train' | 'val' }[] = [];
-    const taken = new Array<number>(10).fill(0);
-    for (let i = 0; i < trainLabels.length; i++) {
-      const label = trainLabels[i];
-      if (perClass !== null && taken[label] >= perClass) continue;
-      const split = perClass !== null && taken[label] % 10 === 9 ? 'val' : 'train';
-      taken[label]++;
-      picked.push({ pixels: train.data.subarray(i * 784, (i + 1) * 784), label, split });
-    }
-    if (perClass === null) {
-      const test = readIdxImages(file('t10k-images-idx3-ubyte.gz'));
-      readIdxLabels(file('t10k-labels-idx1-ubyte.gz')).forEach((label, i) => picked.push({ pixels: test.data.subarray(i * 784, (i + 1) * 784), label, split: 'val' }));
-    }
-    const name = perClass === null ? 'fashion-60k' : `fashion-${(perClass * 10) / 1000}k`;
-    const db = openStore(dbPath);
-    const datasetId = Number(db.prepare("INSERT INTO datasets (name, root, size, channels, fit) VALUES (?, ?, 28, 1, 'cover')").run(name, fashionMnistDir).lastInsertRowid);
-    const cache = PixelCache.open(pixelCachePath(cacheDirFor(dbPath), datasetId), { size: 28, channels: 1 });
-    const insert = db.prepare("INSERT INTO items (dataset_id, path, label, split, hash, width, height, cache_index) VALUES (?, ?, ?, ?, '-', 28, 28, ?)");
-    db.transaction(() => {
-      picked.forEach((p, index) => {
-        cache.write(index, p.pixels);
-        insert.run(datasetId, `${p.split}/${index}`, String(p.label), p.split, index);
-      });
-    })();
-    cache.close();
-    db.close();
-    return name;
-  };
+  return (dbPath) => writeFashionDataset(dbPath, perClass);
 }
 
 /** Every PNG of the Adwaita theme, at all its sizes, in one folder per category (the labels). */

@@ -20,13 +20,14 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../src-main/engine/backends/select.ts';
 import { CONV_GRADIENT_KERNELS, missingKernels } from '../src-main/engine/backends/kernels-available.ts';
 import { setWasmTrainingKernels } from '../src-main/engine/backends/wasm/register-training-kernels.ts';
+import { FusedAdam } from '../src-main/engine/train/fused-adam.ts';
 import { buildReferenceModel, imageShapeOf, REFERENCE_MODELS, type ReferenceModelName } from './reference-models.ts';
+import { torchPeer } from './torch-peer.ts';
 
 const IMAGES = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 const BATCH = 128;
 const WARMUP_STEPS = 3;
 const CHUNKS = 6;
-const PYTHON_WITH_TORCH = '/usr/bin/python3';
 
 const { values } = parseArgs({
   options: {
@@ -94,7 +95,8 @@ function measure(
   batch = BATCH,
 ): { samplesPerSecond: number; bestSamplesPerSecond: number; loss: number } {
   const model = buildReferenceModel(name);
-  const optimizer = tf.train.adam(1e-3);
+  // The trainer's Adam: one fused update kernel per variable where the backend has it.
+  const optimizer = new FusedAdam(1e-3);
   const sampleSize = model.sampleShape.reduce((a, b) => a * b, 1);
   const batches = Math.floor(pixels.length / (batch * sampleSize));
   const chunk = Math.max(1, Math.floor(count / CHUNKS));
@@ -133,29 +135,12 @@ function tfjsRow(label: string, name: ReferenceModelName, pixels: Float32Array, 
 
 function torchRow(name: ReferenceModelName, torchThreads: number): Row | null {
   const count = stepsFor(name);
+  const figures = torchPeer(name, torchThreads, count, Math.max(1, Math.floor(count / CHUNKS)));
+  if (figures === null) return null;
   const label = `pytorch, ${torchThreads} thread${torchThreads > 1 ? 's' : ''}`;
-  const run = spawnSync(
-    PYTHON_WITH_TORCH,
-    [
-      'bench/torch_reference.py',
-      ...['--steps', String(count), '--chunk', String(Math.max(1, Math.floor(count / CHUNKS)))],
-      ...['--threads', String(torchThreads), '--models', name],
-    ],
-    // OpenBLAS would otherwise start its own threads besides torch's.
-    { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: String(torchThreads) } },
-  );
-  if (run.error || run.status !== 0) {
-    if (/No module named 'torch'|ENOENT/.test(`${run.stderr}${run.error?.message ?? ''}`)) return null;
-    return { backend: label, model: name, error: `torch_reference.py failed: ${run.stderr.trim().split('\n').at(-1)}` };
-  }
-  const result = JSON.parse(run.stdout.trim()) as { samples_per_s: number; best_samples_per_s: number; loss: number; blas: string };
-  return {
-    backend: `${label} (${result.blas})`,
-    model: name,
-    samplesPerSecond: result.samples_per_s,
-    bestSamplesPerSecond: result.best_samples_per_s,
-    loss: result.loss,
-  };
+  if (typeof figures === 'string') return { backend: label, model: name, error: figures };
+  const { label: backend, ...rest } = figures;
+  return { backend, model: name, ...rest };
 }
 
 function print(rows: Row[]): void {

@@ -72,6 +72,8 @@ test('a trainer process streams typed events and stores metrics, weights, embedd
     { run: runId },
   );
   assert.deepEqual({ ...stored }, { metrics: 3, codes: 300, scores: 300, parts: 'decoder,encoder,optimizer' });
+  const config = JSON.parse(query<{ config: string }>(ds.dbPath, 'SELECT config FROM runs WHERE id = ?', runId).config) as { threadsUsed: number };
+  if (summary.backend === 'wasm' && !process.env.LATENT_LAB_THREADS) assert.equal(config.threadsUsed, 1, 'a dense model trains on one thread by default');
 });
 
 test('stop finishes the batch, saves and marks the run stopped; --resume continues from the last finished epoch', async () => {

@@ -155,3 +155,32 @@ test('UnsortedSegmentSum (added) matches cpu, dropping ids out of range', async 
     tf.unsortedSegmentSum(tf.tensor3d(random(4, 6 * 10), [6, 2, 5]), tf.tensor1d(ids, 'int32'), 4),
   );
 });
+
+test('Tile (overridden) matches cpu: batch norm gradient shapes, inner and outer repeats, int32, ones and zeros', async () => {
+  const cases: [number[], number[]][] = [
+    [[1, 1, 1, 5], [3, 4, 2, 1]],
+    [[2, 3], [3, 2]],
+    [[3, 1, 2], [1, 5, 1]],
+    [[4], [7]],
+    [[2, 3, 4], [1, 1, 1]],
+    [[2, 2], [0, 3]],
+  ];
+  for (const [shape, reps] of cases) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    await assertSameOnWasmAndCpu(`tile [${shape}] by [${reps}]`, () => tf.tile(tf.tensor(random(size, size), shape), reps));
+    await assertSameOnWasmAndCpu(`tile int32 [${shape}] by [${reps}]`, () => tf.tile(tf.tensor(Int32Array.from({ length: size }, (_, i) => i * 3 - 4), shape, 'int32'), reps));
+  }
+});
+
+test('Sum and Mean over leading axes (overridden) match cpu; other reductions keep the stock kernel', async () => {
+  const x = () => tf.tensor4d(random(9, 3 * 5 * 4 * 6), [3, 5, 4, 6]);
+  for (const axis of [[0], [0, 1], [0, 1, 2], [2, 1, 0], [1, 2], [3], [0, 3]]) {
+    for (const keepDims of [false, true]) {
+      await assertSameOnWasmAndCpu(`sum over [${axis}]${keepDims ? ', kept' : ''}`, () => tf.sum(x(), axis, keepDims));
+      await assertSameOnWasmAndCpu(`mean over [${axis}]${keepDims ? ', kept' : ''}`, () => tf.mean(x(), axis, keepDims));
+    }
+  }
+  await assertSameOnWasmAndCpu('sum of everything', () => tf.sum(x()));
+  await assertSameOnWasmAndCpu('moments over n, h, w', () => tf.stack(Object.values(tf.moments(x(), [0, 1, 2]))));
+  await assertSameOnWasmAndCpu('int32 sum', () => tf.sum(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), 0));
+});

@@ -3,6 +3,7 @@ import type { TrainConfig } from '../config.ts';
 import type { Autoencoder } from '../models/types.ts';
 import type { BatchReader } from './data-source.ts';
 import { epochOrder } from './shuffle.ts';
+import { FusedAdam } from './fused-adam.ts';
 
 /**
  * Greedy layer-wise pretraining of a deep autoencoder: each encoder dense layer
@@ -23,7 +24,7 @@ export async function pretrainLayerwise(
     const up = model.encoder.getLayer(`enc_dense_${i}`);
     const down = model.decoder.getLayer(`dec_dense_${i}`);
     const vars = [...up.trainableWeights, ...down.trainableWeights].map((w) => w.read() as tf.Variable);
-    const optimizer = tf.train.adam(config.lr);
+    const optimizer = new FusedAdam(config.lr);
     let last = 0;
     for (let epoch = 0; epoch < config.pretrainEpochs; epoch++) {
       const order = epochOrder(reader.length, config.seed + 17 * (i + 1), epoch);

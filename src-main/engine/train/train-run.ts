@@ -21,8 +21,10 @@ import { fitPca } from './fit-pca.ts';
 import { objective, trainableVariables } from './objective.ts';
 import { pretrainLayerwise } from './pretrain.ts';
 import { WeightsSnapshot } from './best-weights.ts';
+import { CheckpointPacer } from './checkpoint-pacer.ts';
 import { klWeight, learningRate, patience } from './schedule.ts';
 import { epochOrder } from './shuffle.ts';
+import { FusedAdam } from './fused-adam.ts';
 
 export interface TrainHooks {
   emit(event: TrainEvent): void;
@@ -50,12 +52,13 @@ function setLearningRate(optimizer: tf.AdamOptimizer, rate: number): void {
   (optimizer as unknown as { learningRate: number }).learningRate = rate;
 }
 
-async function saveEpoch(s: Session, optimizer: tf.Optimizer | null, metrics: EpochMetrics | null, epochsDone: number, seconds: number): Promise<void> {
+/** Writes the weights (and optimizer state), the metrics of the epochs since the last save and the run's progress, in one transaction. */
+async function saveEpoch(s: Session, optimizer: tf.Optimizer | null, metrics: EpochMetrics[], epochsDone: number, seconds: number): Promise<void> {
   const rows = [await modelRow(s.model.encoder, 'encoder'), await modelRow(s.model.decoder, 'decoder')];
   if (optimizer) rows.push(await optimizerRow(optimizer));
   inTransaction(s.db, () => {
     writeWeights(s.db, s.runId, epochsDone, rows);
-    if (metrics) writeMetrics(s.db, s.runId, metrics);
+    for (const m of metrics) writeMetrics(s.db, s.runId, m);
     recordEpochsDone(s.db, s.runId, epochsDone, seconds);
   });
 }
@@ -141,6 +144,14 @@ async function fitByGradient(s: Session, optimizer: tf.AdamOptimizer, d: Splits)
   let sessionSeconds = 0;
   let epoch = d.resumeFrom;
   let reason: RunOutcome['stopReason'] = 'planned';
+  const pacer = new CheckpointPacer();
+  // Epochs finished since the last save: their metrics and seconds go with the next one.
+  let unsaved: EpochMetrics[] = [];
+  const save = (epochsDone: number, seconds: number) =>
+    pacer.write(async () => {
+      await saveEpoch(s, optimizer, unsaved, epochsDone, unsaved.reduce((sum, m) => sum + (m.seconds ?? 0), seconds));
+      unsaved = [];
+    });
   try {
     while (epoch < s.plannedEpochs) {
       epoch++;
@@ -148,7 +159,7 @@ async function fitByGradient(s: Session, optimizer: tf.AdamOptimizer, d: Splits)
       const { loss, samples } = await trainEpoch(s, optimizer, d.train, d.trainItems, epoch, started);
       const trainSeconds = (performance.now() - started) / 1000;
       if (loss === null) {
-        await saveEpoch(s, optimizer, null, epoch - 1, trainSeconds);
+        await save(epoch - 1, trainSeconds);
         epoch--;
         reason = 'user';
         break;
@@ -167,7 +178,8 @@ async function fitByGradient(s: Session, optimizer: tf.AdamOptimizer, d: Splits)
       };
       sessionSeconds += seconds;
       if (Number.isFinite(budget)) fitPlanToBudget(s, epoch, sessionSeconds / (epoch - d.resumeFrom), budget - spent);
-      await saveEpoch(s, optimizer, metrics, epoch, seconds);
+      unsaved.push(metrics);
+      if (pacer.due || epoch >= s.plannedEpochs) await save(epoch, 0);
       hooks.emit({ type: 'epoch', epochs: s.plannedEpochs, ...metrics });
       const watched = metrics.valLoss ?? metrics.trainLoss;
       if (config.earlyStop && watched < bestLoss) {
@@ -192,8 +204,8 @@ async function fitByGradient(s: Session, optimizer: tf.AdamOptimizer, d: Splits)
     if (best && best.epoch !== epoch) {
       best.restore(s.model);
       kept = best.epoch;
-      await saveEpoch(s, optimizer, null, epoch, 0);
-    }
+      await save(epoch, 0);
+    } else if (unsaved.length > 0) await save(epoch, 0);
     const message = stopMessages[reason](epoch, kept);
     hooks.emit({ type: 'log', message });
     return { stopReason: reason, message, bestEpoch: kept };
@@ -260,11 +272,11 @@ export async function trainRun(db: Db, dbPath: string, runId: number, hooks: Tra
         const seconds = (performance.now() - started) / 1000;
         const valEval = val ? await evaluate(model, family, config, val, valItems, shape) : null;
         const metrics: EpochMetrics = { epoch: 1, trainLoss: fit.loss, valLoss: valEval?.loss ?? null, valMse: valEval?.mse ?? null, valKl: null, samplesPerSecond: train.length / seconds, seconds };
-        await saveEpoch(s, null, metrics, 1, seconds);
+        await saveEpoch(s, null, [metrics], 1, seconds);
         hooks.emit({ type: 'epoch', epochs: 1, ...metrics });
       }
     } else {
-      optimizer = tf.train.adam(config.lr);
+      optimizer = new FusedAdam(config.lr);
       if (resuming) await restoreOptimizer(db, runId, optimizer);
       else if (config.pretrain === 'layerwise') {
         await pretrainLayerwise(model, config, train, (message) => hooks.emit({ type: 'log', message }), () => hooks.shouldStop());

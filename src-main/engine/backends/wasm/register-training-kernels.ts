@@ -1,17 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
+import { adamUpdateConfig } from './adam-update.ts';
 import { batchMatMulOverride, fusedMatMulOverride } from './batch-mat-mul.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputOverride } from './conv2d-backprop-input.ts';
+import { meanOverride, sumOverride } from './reduce-leading-axes.ts';
+import { tileConfig } from './tile.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 
-/** Kernels the stock wasm backend lacks. */
-const ADDED: tf.KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig];
+/** Kernels the stock wasm backend lacks (and the fused Adam update FusedAdam uses). */
+const ADDED: tf.KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig, adamUpdateConfig];
 
 /** Replacements for stock wasm kernels that are slow when training; each wraps the stock one. */
 const OVERRIDES: Record<string, (stock: tf.KernelConfig) => tf.KernelConfig> = {
   BatchMatMul: batchMatMulOverride,
   _FusedMatMul: fusedMatMulOverride,
   Conv2DBackpropInput: conv2DBackpropInputOverride,
+  Tile: () => tileConfig,
+  Sum: sumOverride,
+  Mean: meanOverride,
 };
 
 const stockKernels = new Map<string, tf.KernelConfig>();
