@@ -21,6 +21,8 @@ export interface WasmOptions {
  */
 export async function loadWasmBackend(options: WasmOptions = {}): Promise<string | null> {
   try {
+    // Thread flags set after the module loaded would not change its threads, only confuse it.
+    if (tf.findBackend('wasm')) return (await tf.setBackend('wasm')) ? null : 'the wasm backend failed to initialise';
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const require = createRequire(import.meta.url);
     const distDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
