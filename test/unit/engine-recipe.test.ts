@@ -55,7 +55,7 @@ before(() => {
 });
 
 async function train(options: Record<string, unknown>): Promise<{ summary: RunSummary; epochs: EpochMetrics[]; logs: string[] }> {
-  const config = resolveConfig({ backend: 'cpu', ...options }, { size: 16, channels: 1, count: trainingItemCount(db, ds.datasetId) });
+  const config = resolveConfig({ backend: 'wasm', ...options }, { size: 16, channels: 1, count: trainingItemCount(db, ds.datasetId) });
   const runId = createRun(db, ds.datasetId, config, process.pid);
   const epochs: EpochMetrics[] = [];
   const logs: string[] = [];

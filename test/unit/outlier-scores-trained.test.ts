@@ -30,7 +30,7 @@ test('the recommended recipe (a conv-ae) trained on soft shapes puts a planted f
   });
   cache.close();
 
-  const config = resolveConfig({ backend: 'cpu', epochs: 3, seed: 1 }, { size: SIZE, channels: 1, count: ds.items.length + 2 });
+  const config = resolveConfig({ backend: 'wasm', epochs: 3, seed: 1 }, { size: SIZE, channels: 1, count: ds.items.length + 2 });
   assert.equal(config.model, 'conv-ae', 'the recipe users get by default');
   const runId = createRun(db, ds.datasetId, config, process.pid);
   await trainRun(db, ds.dbPath, runId, { emit: () => {}, shouldStop: () => false });
