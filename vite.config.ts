@@ -11,5 +11,13 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      // zod 4 places /* @__PURE__ */ comments where Rollup cannot use them; it drops them, and the
+      // notice is about zod's source, nothing a user of `npm install` can act on.
+      onwarn(warning, warn) {
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('/node_modules/')) return;
+        warn(warning);
+      },
+    },
   },
 });
