@@ -111,14 +111,11 @@ export interface CheckedItem {
   height: number;
 }
 
+const checkedColumns = 'id, path, split, hash, cache_index AS cacheIndex, width, height';
+
 /** A dataset's usable (status ok) items in id order. */
 export function itemsToCheck(db: Db, datasetId: number): CheckedItem[] {
-  return db
-    .prepare(
-      `SELECT id, path, split, hash, cache_index AS cacheIndex, width, height
-         FROM items WHERE dataset_id = ? AND status = 'ok' ORDER BY id`,
-    )
-    .all(datasetId) as CheckedItem[];
+  return db.prepare(`SELECT ${checkedColumns} FROM items WHERE dataset_id = ? AND status = 'ok' ORDER BY id`).all(datasetId) as CheckedItem[];
 }
 
 /** The sorted distinct labels of a dataset's usable items (also the cvae's one-hot order). */
@@ -296,7 +293,7 @@ export interface QualityFeatures {
 export function itemsWithQuality(db: Db, datasetId: number): (CheckedItem & { features: QualityFeatures | null })[] {
   const rows = db
     .prepare(
-      `SELECT id, path, split, hash, cache_index AS cacheIndex, width, height,
+      `SELECT ${checkedColumns},
               luma_std AS std, luma_p01 AS p01, luma_p99 AS p99, luma_entropy AS entropy, sharpness
          FROM items WHERE dataset_id = ? AND status = 'ok' ORDER BY id`,
     )

@@ -185,9 +185,10 @@ export function keptMetrics(db: Db, runId: number): EpochMetrics | undefined {
   return row ?? lastMetrics(db, runId);
 }
 
-export function writeMetrics(db: Db, runId: number, m: EpochMetrics): void {
-  db.prepare(
+export function writeMetrics(db: Db, runId: number, epochs: EpochMetrics[]): void {
+  const insert = db.prepare(
     `INSERT OR REPLACE INTO metrics (run_id, epoch, train_loss, val_loss, val_mse, val_kl, samples_per_second, seconds)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(runId, m.epoch, m.trainLoss, m.valLoss, m.valMse, m.valKl, m.samplesPerSecond, m.seconds);
+  );
+  for (const m of epochs) insert.run(runId, m.epoch, m.trainLoss, m.valLoss, m.valMse, m.valKl, m.samplesPerSecond, m.seconds);
 }

@@ -58,7 +58,7 @@ async function saveEpoch(s: Session, optimizer: tf.Optimizer | null, metrics: Ep
   if (optimizer) rows.push(await optimizerRow(optimizer));
   inTransaction(s.db, () => {
     writeWeights(s.db, s.runId, epochsDone, rows);
-    for (const m of metrics) writeMetrics(s.db, s.runId, m);
+    writeMetrics(s.db, s.runId, metrics);
     recordEpochsDone(s.db, s.runId, epochsDone, seconds);
   });
 }
