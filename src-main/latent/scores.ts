@@ -1,7 +1,9 @@
 import type { OutlierScore, RunScores } from '../contract/contract.ts';
 import { PixelCache, pixelCachePath } from '../dataset/pixel-cache.ts';
+import { pixelFeatures } from '../dataset/pixel-features.ts';
 import { UserError } from '../errors.ts';
 import { cacheDirFor } from '../paths.ts';
+import type { QualityFeatures } from '../store/items.ts';
 import type { Db } from '../store/open.ts';
 import { runDataset, runStatus } from '../store/runs.ts';
 import { readBaseScores, scoreColumn, scoreCounts, writeDerivedScores, type ScoreRow } from '../store/scores.ts';
@@ -65,17 +67,23 @@ export async function ensureScores(db: Db, runId: number): Promise<void> {
 async function deriveScores(db: Db, runId: number): Promise<void> {
   const rows = readBaseScores(db, runId);
   const dataset = runDataset(db, runId)!;
-  const cache = PixelCache.openReadOnly(pixelCachePath(cacheDirFor(db.name), dataset.id), { size: dataset.size, channels: dataset.channels });
+  const shape = { size: dataset.size, channels: dataset.channels };
+  const cache = PixelCache.openReadOnly(pixelCachePath(cacheDirFor(db.name), dataset.id), shape);
   const complexityBits = new Float64Array(rows.length);
+  const looks: QualityFeatures[] = [];
   try {
-    for (let i = 0; i < rows.length; i++) complexityBits[i] = await compressedBits(cache.read([rows[i].cacheIndex]), dataset.size, dataset.channels);
+    for (let i = 0; i < rows.length; i++) {
+      const pixels = cache.read([rows[i].cacheIndex]);
+      complexityBits[i] = await compressedBits(pixels, dataset.size, dataset.channels);
+      looks.push(pixelFeatures(pixels, shape));
+    }
   } finally {
     cache.close();
   }
   const values = dataset.size * dataset.size * dataset.channels;
   const train = rows.flatMap((row, i) => (row.split === 'train' ? [i] : []));
-  const reference = (scores: Float64Array) => (train.length ? train.map((i) => scores[i]) : scores);
-  const variance = noiseVariance((train.length ? train.map((i) => rows[i]) : rows).map((row) => row.reconError));
+  const fitRows = train.length ? train : rows.map((_, i) => i);
+  const variance = noiseVariance(fitRows.map((i) => rows[i].reconError));
   const likelihood = Float64Array.from(rows, (row) => likelihoodBits(row, values, variance));
   const complexityCorrected = likelihood.map((bits, i) => bits - complexityBits[i]);
 
@@ -87,24 +95,35 @@ async function deriveScores(db: Db, runId: number): Promise<void> {
   const distances = mahalanobisDistances(codes.codes, codes.dim, trainRows.length > codes.dim ? trainRows : codeRows);
   const latentDensity = Float64Array.from(codeRows, (row) => distances[row]);
 
-  // Too unlikely for how simple it is (a digit among clothes), or too unlikely outright (noise, whose
-  // compressed length is as large as its cost under the model): the larger of the robust z-scores. A VAE's
-  // negative ELBO is a likelihood bound and already holds its code's atypicality (the KL term). An
-  // autoencoder has neither: its reconstruction error (on a log scale) and its code's latent density join
-  // the complexity-corrected score at half weight, as their tails are heavier on ordinary images (bench/outliers.ts).
-  const variational = rows.every((row) => row.negElbo !== null);
-  const z = (scores: Float64Array) => robustZ(scores, reference(scores));
-  const zComplexity = z(complexityCorrected);
-  let combined: Float64Array;
-  if (variational) {
-    const zLikelihood = z(likelihood);
-    combined = zComplexity.map((zc, i) => Math.max(zc, zLikelihood[i]));
-  } else {
-    const zError = z(Float64Array.from(rows, (row) => Math.log(Math.max(row.reconError, 1e-12))));
-    const zDensity = z(latentDensity);
-    combined = zComplexity.map((zc, i) => Math.max(zc, zError[i] / 2, zDensity[i] / 2));
-  }
+  // Too unlikely for how simple it is (a digit among clothes: the complexity-corrected score), or atypical
+  // as a whole: a Mahalanobis distance over what the model says of the image (error, corrected likelihood,
+  // code density) and what its pixels look like (spread, dark and light ends, entropy, sharpness), fitted on
+  // the training split (in the spirit of DoSE, Morningstar et al. 2021). Noise and textures that the model
+  // reconstructs passably and compression excuses are atypical in that joint summary, not in any one part;
+  // a code far from every training code is atypical on its own. Both join at half weight: their tails on
+  // ordinary images are heavier (bench/outliers.ts).
+  const summary = rows.map((row, i) => {
+    const look = looks[i];
+    return [Math.log(Math.max(row.reconError, 1e-12)), complexityCorrected[i] / values, Math.log(latentDensity[i] + 1e-12), look.std, look.p01, look.p99, look.entropy, look.sharpness];
+  });
+  const atypicality = standardisedDistances(summary, fitRows);
+  const z = (scores: Float64Array) => robustZ(scores, fitRows.map((i) => scores[i]));
+  const [zAtypical, zDensity] = [z(atypicality), z(latentDensity)];
+  const combined = z(complexityCorrected).map((zc, i) => Math.max(zc, zAtypical[i] / 2, zDensity[i] / 2));
   writeDerivedScores(db, runId, { itemIds: rows.map((r) => r.itemId), complexityBits, complexityCorrected, latentDensity, combined });
+}
+
+/** Mahalanobis distances of rows of features of different units: each standardised on the fit rows first. */
+function standardisedDistances(features: number[][], fitRows: number[]): Float64Array {
+  const dim = features[0]?.length ?? 0;
+  const flat = new Float32Array(features.length * dim);
+  for (let k = 0; k < dim; k++) {
+    const column = fitRows.map((i) => features[i][k]);
+    const mean = column.reduce((sum, v) => sum + v, 0) / column.length;
+    const sd = Math.sqrt(column.reduce((sum, v) => sum + (v - mean) ** 2, 0) / column.length) || 1;
+    features.forEach((row, i) => (flat[i * dim + k] = (row[k] - mean) / sd));
+  }
+  return mahalanobisDistances(flat, dim, fitRows);
 }
 
 /** float64 scores to 7 significant digits: plenty to colour by, and half the JSON of a full double. */

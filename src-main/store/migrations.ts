@@ -206,6 +206,16 @@ export const migrations: Migration[] = [
       ALTER TABLE items ADD COLUMN sharpness    REAL;  -- log(1 + variance of the 4-neighbour Laplacian)
     `,
   },
+  {
+    version: 7,
+    name: 'combined outlier score with the atypicality of the whole image',
+    sql: `
+      -- combined: max of the complexity-corrected z-score and half those of the latent density and of a
+      -- Mahalanobis distance over the model's scores and the image's luma statistics (latent/scores.ts);
+      -- derived again on first use
+      UPDATE scores SET combined = NULL;
+    `,
+  },
 ];
 
 export const latestVersion = migrations[migrations.length - 1].version;
