@@ -3,6 +3,9 @@ import type { ReferenceModelName } from './reference-models.ts';
 
 const PYTHON_WITH_TORCH = '/usr/bin/python3';
 
+/** A reference shape, or the engine's own conv-ae (torch_reference.py's EngineConvAE). */
+export type TorchPeerName = ReferenceModelName | 'engine-conv-ae';
+
 export interface TorchFigures {
   /** e.g. 'pytorch, 2 threads (openblas)' */
   label: string;
@@ -12,11 +15,11 @@ export interface TorchFigures {
 }
 
 /**
- * Adam steps of a reference model in PyTorch (bench/torch_reference.py) on `threads` threads:
+ * Adam steps of a reference model (or the engine's conv-ae) in PyTorch (bench/torch_reference.py) on `threads` threads:
  * samples/s as the median over chunks of `chunk` steps. Null when torch is not installed;
  * a string saying why when the script failed.
  */
-export function torchPeer(name: ReferenceModelName, threads: number, steps: number, chunk: number): TorchFigures | string | null {
+export function torchPeer(name: TorchPeerName, threads: number, steps: number, chunk: number): TorchFigures | string | null {
   const run = spawnSync(
     PYTHON_WITH_TORCH,
     ['bench/torch_reference.py', ...['--steps', String(steps), '--chunk', String(chunk), '--threads', String(threads), '--models', name]],

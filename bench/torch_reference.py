@@ -4,7 +4,7 @@ Usage: /usr/bin/python3 bench/torch_reference.py --steps N [--chunk K] [--thread
 Prints one JSON line per model: {"model", "samples_per_s" (median over chunks), "best_samples_per_s", "loss"}.
 The shapes mirror bench/reference-models.ts: 3x3 stride-2 ReLU convs (16,32 at 28x28 gray;
 32,64,128 at 32x32 and 64x64 RGB) mirrored by transposed convs, sigmoid output, binary
-cross-entropy, Adam (lr 1e-3), batch 128. RGB images are Fashion-MNIST upscaled (nearest) with
+cross-entropy, Adam (lr 1e-3), batch 128; engine-conv-ae is the engine's own conv-ae (4x4 kernels, batch norm). RGB images are Fashion-MNIST upscaled (nearest) with
 the gray scaled by 1, 0.8, 0.6 per channel, as bench/train.ts makes them.
 """
 import argparse
@@ -109,12 +109,46 @@ class ConvVAE(nn.Module):
         return (reconstruction + kl) / x.shape[0]
 
 
-MODELS = ["dense-ae", "conv-ae", "conv-vae", "conv-ae-32rgb", "conv-vae-32rgb", "conv-ae-64rgb", "conv-vae-64rgb"]
+class EngineConvAE(nn.Module):
+    """The engine's own conv-ae (engine/models/layers.ts) at 28x28 gray, filters 16,32, 16-D code: 4x4 stride-2
+    convs without bias, each with batch norm and ReLU, a 3x3 conv on the smallest map, mirrored by 4x4
+    stride-2 transposed convs. bench/train-epochs.ts compares `latent-lab train` with it."""
+
+    def __init__(self, filters=(16, 32), latent=16, size=28):
+        super().__init__()
+
+        def block(conv):
+            return [conv, nn.BatchNorm2d(conv.out_channels, momentum=0.1), nn.ReLU()]
+
+        side, deepest = size // 2 ** len(filters), filters[-1]
+        encoder, channels = [], 1
+        for width in filters:
+            encoder += block(nn.Conv2d(channels, width, 4, stride=2, padding=1, bias=False))
+            channels = width
+        encoder += block(nn.Conv2d(deepest, deepest, 3, padding=1, bias=False))
+        self.encoder = nn.Sequential(*encoder, nn.Flatten(), nn.Linear(side * side * deepest, latent))
+        decoder = [nn.Linear(latent, side * side * deepest, bias=False), nn.Unflatten(1, (deepest, side, side)),
+                   nn.BatchNorm2d(deepest, momentum=0.1), nn.ReLU()]
+        decoder += block(nn.Conv2d(deepest, deepest, 3, padding=1, bias=False))
+        for width in reversed(filters[:-1]):
+            decoder += block(nn.ConvTranspose2d(channels, width, 4, stride=2, padding=1, bias=False))
+            channels = width
+        decoder.append(nn.ConvTranspose2d(channels, 1, 4, stride=2, padding=1))
+        self.decoder = nn.Sequential(*decoder)
+
+    def forward(self, x):
+        logits = self.decoder(self.encoder(x))
+        return F.binary_cross_entropy_with_logits(logits, x, reduction="sum") / x.shape[0]
+
+
+MODELS = ["dense-ae", "conv-ae", "engine-conv-ae", "conv-vae", "conv-ae-32rgb", "conv-vae-32rgb", "conv-ae-64rgb", "conv-vae-64rgb"]
 
 
 def build(name):
     if name == "dense-ae":
         return DenseAE()
+    if name == "engine-conv-ae":
+        return EngineConvAE()
     return (ConvVAE if name.startswith("conv-vae") else ConvAE)(*shape_of(name))
 
 

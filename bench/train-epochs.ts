@@ -12,8 +12,8 @@
  *   what each epoch's samples/s in the metrics table covers).
  * Epoch 1 is left out: it builds the XNNPACK operators. Cases run the engine's models at the
  * reference shapes: deep-ae 784-256-32, conv-ae filters 16,32 with a 16-D code (the engine's
- * conv blocks: 4x4 kernels, batch norm and a 3x3 conv on the smallest map, so somewhat more
- * work per image than the PyTorch peer's 3x3 convs); batch 128 like the peer.
+ * conv blocks: 4x4 kernels, batch norm and a 3x3 conv on the smallest map; its PyTorch peer is
+ * the same network, torch_reference.py's EngineConvAE); batch 128 like the peer.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,15 +23,14 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { openStore } from '../src-main/store/open.ts';
 import { writeFashionDataset } from './fashion-dataset.ts';
-import type { ReferenceModelName } from './reference-models.ts';
-import { torchPeer, type TorchFigures } from './torch-peer.ts';
+import { torchPeer, type TorchFigures, type TorchPeerName } from './torch-peer.ts';
 
 const CLI = path.join(import.meta.dirname, '..', 'bin', 'latent-lab.js');
 const TORCH_STEPS = 60;
 
-const CASES: Record<string, { flags: string[]; peer: ReferenceModelName }> = {
+const CASES: Record<string, { flags: string[]; peer: TorchPeerName }> = {
   'dense-ae': { flags: ['--model', 'deep-ae', '--hidden', '256', '--latent', '32'], peer: 'dense-ae' },
-  'conv-ae': { flags: ['--model', 'conv-ae', '--filters', '16,32', '--latent', '16', '--loss', 'bce'], peer: 'conv-ae' },
+  'conv-ae': { flags: ['--model', 'conv-ae', '--filters', '16,32', '--latent', '16', '--loss', 'bce'], peer: 'engine-conv-ae' },
 };
 
 const { values } = parseArgs({

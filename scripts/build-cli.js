@@ -18,6 +18,7 @@ await build({
     'trainer-process': 'src-main/engine/trainer-process.ts',
     'job-worker': 'src-main/dataset/job-worker.ts',
     'umap-worker': 'src-main/latent/umap-worker.ts',
+    'duplicates-worker': 'src-main/latent/duplicates-worker.ts',
   },
   absWorkingDir: root,
   outdir: outDir,

@@ -6,6 +6,7 @@
 //   trainer.cjs     the trainer, run as a utilityProcess
 //   job-worker.js   the import's decode worker (ESM; the dataset room loads it beside the bundle)
 //   umap-worker.js  the UMAP worker thread (ESM; latent/umap-thread.ts loads it beside the bundle)
+//   duplicates-worker.js  the duplicate search's worker thread (ESM; latent/duplicates-thread.ts loads it)
 import { build } from 'esbuild';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,7 @@ await Promise.all([
   ...[
     ['src-main/dataset/job-worker.ts', 'job-worker.js'],
     ['src-main/latent/umap-worker.ts', 'umap-worker.js'],
+    ['src-main/latent/duplicates-worker.ts', 'duplicates-worker.js'],
   ].map(([entry, outfile]) =>
     build({
       bundle: true,

@@ -456,8 +456,12 @@ export interface OutlierList {
    * reconError is the per-pixel MSE, also for VAEs, whose score is the negative ELBO.
    */
   items: { rank: number; itemId: number; path: string; label: string | null; split: string; score: number; reconError: number }[];
-  /** Every item's score in equal-width bins from min to max. */
-  histogram: { min: number; max: number; counts: number[] };
+  /**
+   * Every item's score in bins of `width` from `min` to `max`, each bin holding the scores above its lower
+   * edge up to its upper one. The suggested threshold is an edge, so the count above any edge is exact. A
+   * tail far beyond the bulk is not stretched over the axis: `beyond` items score above `max`.
+   */
+  histogram: { min: number; max: number; width: number; counts: number[]; beyond: number };
 }
 
 /** Every scored item's scores, parallel arrays in item id order (the projection's order). */

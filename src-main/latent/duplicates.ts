@@ -7,7 +7,7 @@ import { cacheDirFor } from '../paths.ts';
 import { itemsToCheck, type CheckedItem } from '../store/items.ts';
 import { datasetOfRun } from '../store/runs.ts';
 import type { Db } from '../store/open.ts';
-import { loadRunCodes, type RunCodes } from './codes.ts';
+import { loadRunCodes } from './codes.ts';
 import { knnGraph } from './knn-graph.ts';
 import { seededRandom } from '../random.ts';
 import { median } from './robust.ts';
@@ -42,7 +42,14 @@ interface Link {
  * each candidate pair is then checked on the aligned pixels and its colour.
  * A group with members in both train and val is a leak between the splits.
  */
-export function findDuplicates(db: Db, source: { datasetId?: number; runId?: number; threshold?: number }, runCodes?: RunCodes): DuplicateReport {
+/** What to check: a dataset's pixels, or a run's dataset with its codes too; the largest difference of near duplicates. */
+export interface DuplicatesSource {
+  datasetId?: number;
+  runId?: number;
+  threshold?: number;
+}
+
+export function findDuplicates(db: Db, source: DuplicatesSource): DuplicateReport {
   const runId = source.runId ?? null;
   const datasetId = runId === null ? getDataset(db, source.datasetId!).id : datasetOfRun(db, runId);
   if (datasetId === undefined) throw new UserError(`There is no run ${runId}; \`latent-lab runs\` lists them.`, 'not_found');
@@ -50,7 +57,7 @@ export function findDuplicates(db: Db, source: { datasetId?: number; runId?: num
   let items = itemsToCheck(db, datasetId);
   const codeSpace: { vectors: Float32Array; dim: number }[] = [];
   if (runId !== null) {
-    const codes = runCodes ?? loadRunCodes(db, runId);
+    const codes = loadRunCodes(db, runId);
     const byId = new Map(items.map((item) => [item.id, item]));
     const rows = Array.from(codes.itemIds.keys()).filter((row) => byId.has(codes.itemIds[row]));
     items = rows.map((row) => byId.get(codes.itemIds[row])!);

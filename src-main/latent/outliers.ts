@@ -29,20 +29,32 @@ export async function rankOutliers(db: Db, runId: number, options: { top?: numbe
   const { threshold, median, mad } = robustThreshold(all, k);
   const aboveThreshold = all.reduce((count, s) => count + (s > threshold ? 1 : 0), 0);
   const items = rankedByScore(db, runId, score, top).map((row, i) => ({ rank: i + 1, ...row }));
-  return { runId, score, available, threshold, k, median, mad, scored: all.length, aboveThreshold, items, histogram: histogram(all, HISTOGRAM_BINS) };
+  return { runId, score, available, threshold, k, median, mad, scored: all.length, aboveThreshold, items, histogram: histogram(all, threshold, HISTOGRAM_BINS) };
 }
 
-/** Counts of values in `bins` equal-width bins from their min to their max. */
-function histogram(values: number[], bins: number): OutlierList['histogram'] {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
+/**
+ * About `bins` equal-width bins from the lowest value, with `threshold` on an edge. The axis ends at the
+ * highest value unless that lies far beyond the bulk (a few images hundreds of deviations out would
+ * squeeze every other one into the first bar): then at the 99th percentile plus twice its distance from
+ * the median, and the values above are counted as `beyond`.
+ */
+function histogram(values: number[], threshold: number, bins: number): OutlierList['histogram'] {
+  const sorted = Float64Array.from(values).sort();
+  const n = sorted.length;
+  if (n === 0) return { min: 0, max: 0, width: 1, counts: new Array<number>(bins).fill(0), beyond: 0 };
+  const quantile = (p: number) => sorted[Math.floor(p * (n - 1))];
+  const lowest = sorted[0];
+  const end = Math.max(threshold, Math.min(sorted[n - 1], quantile(0.99) + 2 * (quantile(0.99) - quantile(0.5))));
+  const width = (end - lowest) / bins || 1;
+  const below = Math.ceil((threshold - lowest) / width); // bins under the threshold
+  const count = below + Math.max(1, Math.ceil((end - threshold) / width));
+  const counts = new Array<number>(count).fill(0);
+  let beyond = 0;
+  for (const v of sorted) {
+    // bin (edge, edge + width], indexed from the threshold so that the count above it is exact
+    const bin = below + Math.ceil((v - threshold) / width) - 1;
+    if (bin >= count) beyond++;
+    else counts[Math.max(0, bin)]++;
   }
-  const counts = new Array<number>(bins).fill(0);
-  if (values.length === 0) return { min: 0, max: 0, counts };
-  const width = (max - min) / bins || 1;
-  for (const v of values) counts[Math.min(bins - 1, Math.floor((v - min) / width))]++;
-  return { min, max, counts };
+  return { min: threshold - below * width, max: threshold + (count - below) * width, width, counts, beyond };
 }

@@ -113,6 +113,13 @@ async function deriveScores(db: Db, runId: number): Promise<void> {
   writeDerivedScores(db, runId, { itemIds: rows.map((r) => r.itemId), complexityBits, complexityCorrected, latentDensity, combined });
 }
 
+/**
+ * Beyond this many standard deviations a feature says "atypical" and no more: a feature that is all but
+ * constant in the training split (the brightest luma of icons on a white matte) would otherwise put the few
+ * images that differ in it thousands of deviations away, and drown every other difference.
+ */
+const FEATURE_CLIP = 10;
+
 /** Mahalanobis distances of rows of features of different units: each standardised on the fit rows first. */
 function standardisedDistances(features: number[][], fitRows: number[]): Float64Array {
   const dim = features[0]?.length ?? 0;
@@ -121,7 +128,7 @@ function standardisedDistances(features: number[][], fitRows: number[]): Float64
     const column = fitRows.map((i) => features[i][k]);
     const mean = column.reduce((sum, v) => sum + v, 0) / column.length;
     const sd = Math.sqrt(column.reduce((sum, v) => sum + (v - mean) ** 2, 0) / column.length) || 1;
-    features.forEach((row, i) => (flat[i * dim + k] = (row[k] - mean) / sd));
+    features.forEach((row, i) => (flat[i * dim + k] = Math.max(-FEATURE_CLIP, Math.min(FEATURE_CLIP, (row[k] - mean) / sd))));
   }
   return mahalanobisDistances(flat, dim, fitRows);
 }

@@ -20,7 +20,7 @@ before(() => {
 });
 
 test('build:electron bundles main, a self-contained sandboxed preload, the trainer, the import worker and the UMAP worker', () => {
-  for (const file of ['main.cjs', 'preload.cjs', 'trainer.cjs', 'job-worker.js', 'umap-worker.js']) assert.ok(fs.existsSync(path.join(out, file)), file);
+  for (const file of ['main.cjs', 'preload.cjs', 'trainer.cjs', 'job-worker.js', 'umap-worker.js', 'duplicates-worker.js']) assert.ok(fs.existsSync(path.join(out, file)), file);
 
   const preload = fs.readFileSync(path.join(out, 'preload.cjs'), 'utf8');
   assert.deepEqual([...requires(preload)], ['electron'], 'a sandboxed preload can require nothing but electron');

@@ -245,11 +245,29 @@ test('the threshold follows the score shown and the list is never empty, even wh
   for (const score of ['recon_error', 'combined', 'latent_density'] as const) {
     const report = await rankOutliers(db, runId, { score, top: 10 });
     assert.equal(report.items.length, 10, score);
-    assert.equal(report.histogram.counts.reduce((a, b) => a + b, 0), 50, 'the histogram counts every item');
+    const { counts, beyond, min, width } = report.histogram;
+    assert.equal(counts.reduce((a, b) => a + b, beyond), 50, 'the histogram counts every item');
+    const edge = Math.round((report.threshold - min) / width);
+    assert.ok(Math.abs(min + edge * width - report.threshold) < 1e-9 * Math.max(1, Math.abs(report.threshold)), 'the threshold is a bin edge');
+    assert.equal(counts.slice(edge).reduce((a, b) => a + b, beyond), report.aboveThreshold, 'the bins above it hold exactly the items above it');
     assert.ok(report.threshold >= report.median, `${score}: threshold at or above the median of its own score`);
     assert.equal(report.aboveThreshold, report.items.filter((i) => i.score > report.threshold).length);
   }
   await assert.rejects(rankOutliers(db, runId, { score: 'neg_elbo' }), /--score neg_elbo is not available for run \d+; it has combined/);
+  db.close();
+});
+
+test('a far tail of scores gets a bar of its own instead of squeezing the rest into one', async () => {
+  const db = openStore(dbPath);
+  const rows: Row[] = Array.from({ length: 300 }, (_, i) => ({ path: `t${i}.png`, label: null, attributes: null, code: [normal(), normal()], recon: 0.01 * Math.exp(0.2 * normal()) }));
+  for (const i of [3, 150, 299]) rows[i] = { ...rows[i], recon: 50 };
+  const { runId } = seed(db, rows);
+  const report = await rankOutliers(db, runId, { score: 'recon_error', top: 5 });
+  const { counts, beyond, max } = report.histogram;
+  assert.equal(beyond, 3, 'the three far scores lie beyond the axis');
+  assert.ok(max < 1, `the axis spans the bulk (ends at ${max})`);
+  assert.ok(counts.filter((c) => c > 0).length >= 10, 'the bulk is spread over many bars');
+  assert.equal(report.aboveThreshold, counts.slice(Math.round((report.threshold - report.histogram.min) / report.histogram.width)).reduce((a, b) => a + b, beyond));
   db.close();
 });
 

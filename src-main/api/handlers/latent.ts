@@ -6,7 +6,7 @@ import { codeOf } from '../../latent/codes.ts';
 import { classIndex, decodeImages, itemClasses } from '../../latent/decode.ts';
 import { writeCsvFile } from '../../latent/export.ts';
 import { float32Text } from '../../latent/float-text.ts';
-import { findDuplicates } from '../../latent/duplicates.ts';
+import { findDuplicatesInWorker } from '../../latent/duplicates-thread.ts';
 import { interpolateItems } from '../../latent/interpolate.ts';
 import { nearestItems } from '../../latent/neighbors.ts';
 import { rankOutliers } from '../../latent/outliers.ts';
@@ -97,7 +97,7 @@ export const latentHandlers = {
   },
   outliers: (input, ctx) => rankOutliers(ctx.db, input.runId, input),
   runScores: (input, ctx) => runScores(ctx.db, input.runId),
-  duplicates: (input, ctx) => findDuplicates(ctx.db, input, input.runId === undefined ? undefined : ctx.runs.codesOf(input.runId)),
+  duplicates: (input, ctx) => findDuplicatesInWorker(ctx.db.name, input),
   neighbourAgreement: (input, ctx) => {
     const datasets = datasetCountOfRuns(ctx.db, [input.runId, input.otherRunId]);
     if (datasets > 1) throw new UserError(`runs ${input.runId} and ${input.otherRunId} are of different datasets: compare runs of one dataset`, 'invalid_input');
