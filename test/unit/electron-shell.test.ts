@@ -144,7 +144,8 @@ test('IPC from any frame but our own page is refused before the API runs', async
   }
   stub.senderUrl = 'latent://app/index.html';
   const outcome = await bridge.api.listDatasets({});
-  assert.ok('result' in outcome && outcome.result.length === 1);
+  // our own page gets the datasets (the seeded one; the earlier test's demo import may have added its own by now)
+  assert.ok('result' in outcome && outcome.result.some((dataset) => dataset.name === 'tiny'), JSON.stringify(outcome).slice(0, 400));
 });
 
 test('API events reach the page through webContents.send and the bridge', () => {
