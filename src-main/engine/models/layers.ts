@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BatchNormalization } from './batch-norm.ts';
 import type { ImageShape, TrainConfig } from '../config.ts';
 
 /**
@@ -84,7 +85,7 @@ export function concat(parts: tf.SymbolicTensor[], name: string): tf.SymbolicTen
 
 /** Batch norm then the activation: the conv before it needs no bias. */
 function normAct(h: tf.SymbolicTensor, config: TrainConfig, name: string): tf.SymbolicTensor {
-  const normed = apply(tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn` }), h);
+  const normed = apply(new BatchNormalization({ momentum: 0.9, name: `${name}_bn` }), h);
   return apply(tf.layers.activation({ activation: config.activation, name: `${name}_act` }), normed);
 }
 
