@@ -4,11 +4,17 @@
  * data reads included).
  *
  *   node --import tsx bench/profile-step.ts [--model conv-vae-64rgb] [--steps 2] [--threads N]
+ *
+ * --model takes a reference model (bench/reference-models.ts) or one of the engine's own, as
+ * bench/train-epochs.ts trains them: engine-conv-ae (filters 16,32, batch norm), engine-deep-ae.
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src-main/engine/backends/select.ts';
+import { resolveConfig } from '../src-main/engine/config.ts';
+import { familyOf } from '../src-main/engine/models/registry.ts';
 import { FusedAdam } from '../src-main/engine/train/fused-adam.ts';
+import { objective } from '../src-main/engine/train/objective.ts';
 import { buildReferenceModel, REFERENCE_MODELS, type ReferenceModelName } from './reference-models.ts';
 
 const { values } = parseArgs({
@@ -18,10 +24,26 @@ const { values } = parseArgs({
     threads: { type: 'string' },
   },
 });
-const name = values.model as ReferenceModelName;
-if (!REFERENCE_MODELS.includes(name)) throw new Error(`--model: choose from ${REFERENCE_MODELS.join(', ')}`);
+/** The engine's models at 28x28 gray, with the flags bench/train-epochs.ts gives `latent-lab train`. */
+const ENGINE_MODELS: Record<string, Record<string, string>> = {
+  'engine-conv-ae': { model: 'conv-ae', filters: '16,32', latent: '16', loss: 'bce' },
+  'engine-deep-ae': { model: 'deep-ae', hidden: '256', latent: '32' },
+};
+
+function engineModel(flags: Record<string, string>): { sampleShape: number[]; loss(x: tf.Tensor): tf.Scalar } {
+  const shape = { size: 28, channels: 1 as const };
+  const config = resolveConfig({ ...flags, batch: '128' }, shape);
+  const family = familyOf(config.model);
+  const model = family.build(config, shape);
+  return { sampleShape: [28, 28, 1], loss: (x) => objective(model, family, config, { x: x as tf.Tensor4D }, true, 1).loss };
+}
+
+const name = values.model!;
+if (!REFERENCE_MODELS.includes(name as ReferenceModelName) && !ENGINE_MODELS[name]) {
+  throw new Error(`--model: choose from ${[...REFERENCE_MODELS, ...Object.keys(ENGINE_MODELS)].join(', ')}`);
+}
 const selected = await selectBackend('wasm', { convGradients: true }, { threads: values.threads ? Number(values.threads) : undefined });
-const model = buildReferenceModel(name);
+const model = ENGINE_MODELS[name] ? engineModel(ENGINE_MODELS[name]) : buildReferenceModel(name as ReferenceModelName);
 const optimizer = new FusedAdam(1e-3);
 const x = tf.randomUniform([128, ...model.sampleShape]);
 const step = () => tf.tidy(() => optimizer.minimize(() => model.loss(x), true)!.dataSync());
