@@ -77,8 +77,9 @@ export function faceSvg(face: DemoFace): string {
 
 /**
  * Writes the demo folder: one PNG per face in a subfolder per label,
- * attributes.csv (binary attributes, read by the import) and factors.csv
- * (the continuous factors, for people checking what a model learned).
+ * attributes.csv (binary attributes, read by the import) and .factors.csv
+ * (the continuous factors, for people checking what a model learned; hidden, so
+ * that an import passes over it instead of listing it as a file it skipped).
  */
 export async function writeDemoFolder(
   dir: string,
@@ -105,7 +106,7 @@ export async function writeDemoFolder(
   await Promise.all(Array.from({ length: 4 }, lane));
   fs.writeFileSync(path.join(dir, 'attributes.csv'), stringify(faces.map((f) => [f.file, f.Smiling, f.Glasses, f.Blushing]), { header: true, columns: ['path', ...DEMO_ATTRIBUTES] }));
   fs.writeFileSync(
-    path.join(dir, 'factors.csv'),
+    path.join(dir, '.factors.csv'),
     stringify(faces.map((f) => [f.file, f.label, f.x, f.y, f.scale, f.rotation, f.hue]), { header: true, columns: ['path', 'label', 'x', 'y', 'scale', 'rotation', 'hue'] }),
   );
   return faces;

@@ -20,7 +20,8 @@ test('demo draws a labelled sample with attributes beside the database and impor
   assert.deepEqual(summary.labels, ['cat', 'person', 'robot']);
   assert.deepEqual(summary.attributes, [...DEMO_ATTRIBUTES]);
   assert.equal(summary.attributeMatch.imagesWithoutRow, 0);
-  assert.ok(fs.existsSync(path.join(summary.folder, 'factors.csv')));
+  assert.ok(fs.existsSync(path.join(summary.folder, '.factors.csv')));
+  assert.deepEqual(summary.skipped, [], 'the demo folder holds nothing the import would list as skipped');
 
   const list = runCli(['--db', dbPath, 'datasets', '--json']);
   assert.equal(list.status, 0, list.stderr);
