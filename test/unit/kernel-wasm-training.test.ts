@@ -184,3 +184,21 @@ test('Sum and Mean over leading axes (overridden) match cpu; other reductions ke
   await assertSameOnWasmAndCpu('moments over n, h, w', () => tf.stack(Object.values(tf.moments(x(), [0, 1, 2]))));
   await assertSameOnWasmAndCpu('int32 sum', () => tf.sum(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), 0));
 });
+
+test('Identity (overridden) shares the memory of its input: a clone outlives its original with the same values, and the memory goes with the last of them', async () => {
+  await tf.setBackend('wasm');
+  const backend = tf.backend();
+  const before = backend.numDataIds();
+  const original = tf.tensor(random(31, 24), [2, 3, 4]);
+  const clone = original.clone();
+  assert.equal(backend.numDataIds(), before + 1, 'no copy: one buffer for both');
+  const values = original.dataSync().slice();
+  original.dispose();
+  assert.deepEqual(clone.dataSync(), values);
+  assert.deepEqual(clone.shape, [2, 3, 4]);
+  clone.dispose();
+  assert.equal(backend.numDataIds(), before, 'released once neither uses it');
+  const words = tf.tensor(['a', 'b']);
+  assert.deepEqual(words.clone().dataSync(), ['a', 'b'], 'strings keep the stock kernel');
+  words.dispose();
+});

@@ -3,6 +3,7 @@ import { adamUpdateConfig } from './adam-update.ts';
 import { batchMatMulOverride, fusedMatMulOverride } from './batch-mat-mul.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputOverride } from './conv2d-backprop-input.ts';
+import { identityOverride } from './identity.ts';
 import { meanOverride, sumOverride } from './reduce-leading-axes.ts';
 import { tileConfig } from './tile.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
@@ -16,6 +17,7 @@ const OVERRIDES: Record<string, (stock: tf.KernelConfig) => tf.KernelConfig> = {
   _FusedMatMul: fusedMatMulOverride,
   Conv2DBackpropInput: conv2DBackpropInputOverride,
   Tile: () => tileConfig,
+  Identity: identityOverride,
   Sum: sumOverride,
   Mean: meanOverride,
 };
