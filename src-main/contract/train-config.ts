@@ -79,7 +79,7 @@ export const trainOptionsSchema = z.strictObject({
   }),
   seed: option(int(0, 2 ** 31 - 1), 'seed for initial weights, shuffling and noise', { kind: 'int', fixed: 1 }),
   backend: option(z.enum(['auto', 'tensorflow', 'wasm', 'cpu']), 'compute backend', { kind: 'choice', fixed: 'auto' }),
-  threads: option(int(1, 8), 'compute threads of the wasm backend (the run records how many it used)', { kind: 'int', auto: 'LATENT_LAB_THREADS, else every core (at most 8) for conv models, 1 for dense ones' }),
+  threads: option(int(1, 8), 'compute threads of the wasm backend (the run records how many it used)', { kind: 'int', auto: 'LATENT_LAB_THREADS, else every core (at most 8)' }),
   hidden: option(widths, 'dense widths from the input to the code', { kind: 'widths', auto: 'scaled to the pixel count', models: DENSE_HIDDEN_MODELS, example: 'e.g. 512,128' }),
   filters: option(widths, 'conv widths from the input: a 4x4 stride-2 conv with batch norm per width, a 3x3 conv on the smallest map', {
     kind: 'widths', auto: 'grows with the image size: 16,32 at 28 px, 16,32,64 at 64 px', models: CONV_MODELS, example: 'e.g. 32,64,128',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { TrainEvent } from '../../src-main/engine/events.ts';
@@ -73,7 +74,9 @@ test('a trainer process streams typed events and stores metrics, weights, embedd
   );
   assert.deepEqual({ ...stored }, { metrics: 3, codes: 300, scores: 300, parts: 'decoder,encoder,optimizer' });
   const config = JSON.parse(query<{ config: string }>(ds.dbPath, 'SELECT config FROM runs WHERE id = ?', runId).config) as { threadsUsed: number };
-  if (summary.backend === 'wasm' && !process.env.LATENT_LAB_THREADS) assert.equal(config.threadsUsed, 1, 'a dense model trains on one thread by default');
+  if (summary.backend === 'wasm' && !process.env.LATENT_LAB_THREADS) {
+    assert.equal(config.threadsUsed, Math.min(os.availableParallelism(), 8), 'a dense model trains on every core by default, and the run says so');
+  }
 });
 
 test('stop finishes the batch, saves and marks the run stopped; --resume continues from the last finished epoch', async () => {
