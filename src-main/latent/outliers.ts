@@ -46,7 +46,7 @@ function histogram(values: number[], threshold: number, bins: number): OutlierLi
   const lowest = sorted[0];
   const end = Math.max(threshold, Math.min(sorted[n - 1], quantile(0.99) + 2 * (quantile(0.99) - quantile(0.5))));
   const width = (end - lowest) / bins || 1;
-  const below = Math.ceil((threshold - lowest) / width); // bins under the threshold
+  const below = Math.max(0, Math.ceil((threshold - lowest) / width)); // bins under the threshold
   const count = below + Math.max(1, Math.ceil((end - threshold) / width));
   const counts = new Array<number>(count).fill(0);
   let beyond = 0;
