@@ -141,14 +141,16 @@ export function comparable(grey: Float32Array, size: number): Float32Array {
 /** Convolves with a separable kernel (edges repeat), offset so that kernel[centre] sits on the pixel. */
 function convolve(image: Float32Array, side: number, kernel: number[], centre: number, axis: 'x' | 'y'): Float32Array {
   const out = new Float32Array(side * side);
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
+  // plain loops: this runs for every candidate pair of a near-duplicate search
+  const [step, lineStep] = axis === 'x' ? [1, side] : [side, 1];
+  for (let line = 0; line < side; line++) {
+    for (let at = 0; at < side; at++) {
       let sum = 0;
-      kernel.forEach((w, k) => {
-        const at = Math.min(side - 1, Math.max(0, (axis === 'x' ? x : y) + k - centre));
-        sum += w * image[axis === 'x' ? y * side + at : at * side + x];
-      });
-      out[y * side + x] = sum;
+      for (let k = 0; k < kernel.length; k++) {
+        const from = Math.min(side - 1, Math.max(0, at + k - centre));
+        sum += kernel[k] * image[line * lineStep + from * step];
+      }
+      out[line * lineStep + at * step] = sum;
     }
   }
   return out;
@@ -208,16 +210,18 @@ function bestShift(a: Float32Array, b: Float32Array, side: number, x0: number, x
   let best = { error: Infinity, dx: 0, dy: 0 };
   for (let dy = y0; dy <= y1; dy++) {
     for (let dx = x0; dx <= x1; dx++) {
+      const count = (side - Math.abs(dx)) * (side - Math.abs(dy));
+      if (count <= 0) continue;
+      // a shift whose partial sum already exceeds the best mean over its whole overlap cannot win: stop early
+      const bound = best.error * count;
       let sum = 0;
-      let count = 0;
-      for (let y = Math.max(0, dy); y < side + Math.min(0, dy); y++) {
+      for (let y = Math.max(0, dy); y < side + Math.min(0, dy) && sum < bound; y++) {
         for (let x = Math.max(0, dx); x < side + Math.min(0, dx); x++) {
           const d = a[y * side + x] - b[(y - dy) * side + (x - dx)];
           sum += d * d;
-          count++;
         }
       }
-      if (count && sum / count < best.error) best = { error: sum / count, dx, dy };
+      if (sum / count < best.error) best = { error: sum / count, dx, dy };
     }
   }
   return best;

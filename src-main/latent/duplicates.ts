@@ -209,8 +209,9 @@ function nearLinks(pixels: PixelFeatures, extraSpaces: { vectors: Float32Array; 
   const links: Link[] = [];
   for (const key of [...difference.keys()]) {
     const [a, b] = [Math.floor(key / n), key % n];
+    if (!sameColour(pixels, a, b)) continue; // cheap, and it spares the costly resampled comparison
     const distance = resampledDifference(a, b);
-    if (distance <= threshold && distance <= LOOK_ALIKE_RATIO * Math.min(typical[a], typical[b]) && sameColour(pixels, a, b)) links.push({ a, b, distance: Number(distance.toPrecision(4)) });
+    if (distance <= threshold && distance <= LOOK_ALIKE_RATIO * Math.min(typical[a], typical[b])) links.push({ a, b, distance: Number(distance.toPrecision(4)) });
   }
   return links;
 }
