@@ -100,8 +100,9 @@ async function deriveScores(db: Db, runId: number): Promise<void> {
   // code density) and what its pixels look like (spread, dark and light ends, entropy, sharpness), fitted on
   // the training split (in the spirit of DoSE, Morningstar et al. 2021). Noise and textures that the model
   // reconstructs passably and compression excuses are atypical in that joint summary, not in any one part;
-  // a code far from every training code is atypical on its own. Both join at half weight: their tails on
-  // ordinary images are heavier (bench/outliers.ts).
+  // a code far from every training code is atypical on its own. Both join at a quarter of their weight: their
+  // tails on ordinary images are heavier (a striped shirt, a bag with a print), and only their extremes should
+  // outrank what the complexity-corrected score finds (bench/outliers.ts: any weight from 1/3 to 1/6 does).
   const summary = rows.map((row, i) => {
     const look = looks[i];
     return [Math.log(Math.max(row.reconError, 1e-12)), complexityCorrected[i] / values, Math.log(latentDensity[i] + 1e-12), look.std, look.p01, look.p99, look.entropy, look.sharpness];
@@ -109,9 +110,12 @@ async function deriveScores(db: Db, runId: number): Promise<void> {
   const atypicality = standardisedDistances(summary, fitRows);
   const z = (scores: Float64Array) => robustZ(scores, fitRows.map((i) => scores[i]));
   const [zAtypical, zDensity] = [z(atypicality), z(latentDensity)];
-  const combined = z(complexityCorrected).map((zc, i) => Math.max(zc, zAtypical[i] / 2, zDensity[i] / 2));
+  const combined = z(complexityCorrected).map((zc, i) => Math.max(zc, zAtypical[i] / TAIL_WEIGHT, zDensity[i] / TAIL_WEIGHT));
   writeDerivedScores(db, runId, { itemIds: rows.map((r) => r.itemId), complexityBits, complexityCorrected, latentDensity, combined });
 }
+
+/** The atypicality's and the latent density's robust z-scores count a quarter in the combined score. */
+const TAIL_WEIGHT = 4;
 
 /**
  * Beyond this many standard deviations a feature says "atypical" and no more: a feature that is all but

@@ -210,7 +210,7 @@ export const migrations: Migration[] = [
     version: 7,
     name: 'combined outlier score with the atypicality of the whole image',
     sql: `
-      -- combined: max of the complexity-corrected z-score and half those of the latent density and of a
+      -- combined: max of the complexity-corrected z-score and a quarter of those of the latent density and of a
       -- Mahalanobis distance over the model's scores and the image's luma statistics (latent/scores.ts);
       -- derived again on first use
       UPDATE scores SET combined = NULL;
