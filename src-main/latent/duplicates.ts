@@ -34,6 +34,13 @@ interface Link {
   distance: number;
 }
 
+/** What to check: a dataset's pixels, or a run's dataset with its codes too; the largest difference of near duplicates. */
+export interface DuplicatesSource {
+  datasetId?: number;
+  runId?: number;
+  threshold?: number;
+}
+
 /**
  * Exact duplicates (same content hash) and near duplicates, grouped: linked
  * pairs are joined transitively. Near-pair candidates are each item's nearest
@@ -42,13 +49,6 @@ interface Link {
  * each candidate pair is then checked on the aligned pixels and its colour.
  * A group with members in both train and val is a leak between the splits.
  */
-/** What to check: a dataset's pixels, or a run's dataset with its codes too; the largest difference of near duplicates. */
-export interface DuplicatesSource {
-  datasetId?: number;
-  runId?: number;
-  threshold?: number;
-}
-
 export function findDuplicates(db: Db, source: DuplicatesSource): DuplicateReport {
   const runId = source.runId ?? null;
   const datasetId = runId === null ? getDataset(db, source.datasetId!).id : datasetOfRun(db, runId);

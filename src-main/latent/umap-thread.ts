@@ -1,4 +1,4 @@
-import { startWorker } from '../worker-thread.ts';
+import { runWorkerJob } from '../worker-thread.ts';
 import type { UmapParams, UmapProgress } from './umap.ts';
 import type { UmapJob, UmapMessage } from './umap-worker.ts';
 
@@ -16,27 +16,17 @@ export interface UmapThreadOptions {
  */
 export function umap3dInWorker(data: Float32Array, n: number, d: number, params: UmapParams, options: UmapThreadOptions = {}): Promise<Float32Array> {
   const { onProgress = () => {}, signal } = options;
-  if (signal?.aborted) return Promise.reject(signal.reason as Error);
   const job: UmapJob = { data, n, d, params };
-  const worker = startWorker(import.meta.url, 'umap-worker', { workerData: job });
-  return new Promise<Float32Array>((resolve, reject) => {
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', abort);
-      void worker.terminate();
-      outcome();
-    };
-    const abort = () => settle(() => reject(signal!.reason as Error));
-    signal?.addEventListener('abort', abort, { once: true });
-    worker.on('message', (message: UmapMessage) => {
-      if (settled) return;
-      if (message.kind === 'progress') onProgress(message.phase, message.fraction);
-      else if (message.kind === 'done') settle(() => resolve(message.coords));
-      else settle(() => reject(new Error(message.message)));
-    });
-    worker.on('error', (error) => settle(() => reject(error)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`the UMAP worker thread stopped unexpectedly (exit code ${code})`))));
-  });
+  return runWorkerJob<Float32Array, UmapMessage>(
+    import.meta.url,
+    'umap-worker',
+    job,
+    (message) => {
+      if (message.kind === 'done') return { value: message.coords };
+      if (message.kind === 'failed') return { error: new Error(message.message) };
+      onProgress(message.phase, message.fraction);
+      return undefined;
+    },
+    { what: 'the UMAP worker thread', signal },
+  );
 }
