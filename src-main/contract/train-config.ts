@@ -118,6 +118,8 @@ export type TrainConfig = { [K in Exclude<keyof ParsedOptions, 'name' | NullWhen
   earlyStop: boolean;
   /** The compute threads the run got (`threads` is what was asked for). */
   threadsUsed?: number;
+  /** The OpenBLAS build its matrix products ran on (wasm with native kernels: "OpenBLAS 0.3.21"); absent without. */
+  blasUsed?: string;
   /** What the recommended recipe chose and why; null when the model was given. */
   recipe: string | null;
 };

@@ -3,6 +3,7 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src-main/engine/backends/select.ts';
 import { ADAM_UPDATE } from '../../src-main/engine/backends/wasm/adam-update.ts';
+import { blasKernels, setBlasKernels } from '../../src-main/engine/backends/wasm/blas.ts';
 import { FusedAdam } from '../../src-main/engine/train/fused-adam.ts';
 import { seededRandom } from '../../src-main/random.ts';
 
@@ -50,14 +51,23 @@ test('the wasm backend has the fused Adam update kernel', () => {
   assert.ok(tf.getKernel(ADAM_UPDATE, 'wasm'));
 });
 
-test("FusedAdam's one-kernel updates give tfjs Adam's weights, moments and step count", async () => {
-  const fused = await train(new FusedAdam(0.01), 'fused');
-  const stock = await train(tf.train.adam(0.01), 'stock');
-  assert.equal(fused.iterations, stock.iterations);
-  fused.weights.forEach((w, i) => assertClose(`weight ${i}`, w, stock.weights[i]));
-  assert.equal(fused.slots.length, 2 * SHAPES.length);
-  fused.slots.forEach((s, i) => assertClose(`slot ${i}`, s, stock.slots[i]));
-  assert.ok(Math.abs(fused.weights[0][0] - values(0, SHAPES[0])[0]) > 0.01, 'the steps move the weights');
+test("FusedAdam's one-kernel updates give tfjs Adam's weights, moments and step count, natively and in JavaScript", async () => {
+  const native = blasKernels();
+  try {
+    for (const kernels of native ? [native, null] : [null]) {
+      setBlasKernels(kernels);
+      const path = kernels ? 'OpenBLAS' : 'JavaScript';
+      const fused = await train(new FusedAdam(0.01), `fused-${path}`);
+      const stock = await train(tf.train.adam(0.01), `stock-${path}`);
+      assert.equal(fused.iterations, stock.iterations);
+      fused.weights.forEach((w, i) => assertClose(`${path}: weight ${i}`, w, stock.weights[i]));
+      assert.equal(fused.slots.length, 2 * SHAPES.length);
+      fused.slots.forEach((s, i) => assertClose(`${path}: slot ${i}`, s, stock.slots[i]));
+      assert.ok(Math.abs(fused.weights[0][0] - values(0, SHAPES[0])[0]) > 0.01, 'the steps move the weights');
+    }
+  } finally {
+    setBlasKernels(native);
+  }
 });
 
 test('FusedAdam trains a model through minimize like tfjs Adam, and resumes from saved slots', async () => {

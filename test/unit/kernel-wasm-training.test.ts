@@ -1,14 +1,37 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import type { BlasKernels } from '../../src-main/engine/backends/load-blas.ts';
 import { selectBackend } from '../../src-main/engine/backends/select.ts';
+import { blasKernels, setBlasKernels } from '../../src-main/engine/backends/wasm/blas.ts';
 import { seededRandom } from '../../src-main/random.ts';
 
 // Every kernel this project adds to or overrides in the wasm backend, checked against the cpu
 // backend (the reference implementation) on random shapes, strides and paddings.
 
+let native: BlasKernels | null = null;
 before(async () => {
   await selectBackend('wasm');
+  native = blasKernels();
+});
+
+/** Runs `check` with each way the wasm kernels can compute: OpenBLAS's native kernels (where built), then wasm alone. */
+async function onEveryPath(check: (path: string) => Promise<void>): Promise<void> {
+  try {
+    for (const [path, kernels] of [['OpenBLAS', native], ['wasm', null]] as const) {
+      if (path === 'OpenBLAS' && kernels === null) continue;
+      setBlasKernels(kernels);
+      await check(path);
+    }
+  } finally {
+    setBlasKernels(native);
+  }
+}
+
+test('the wasm backend computes with OpenBLAS wherever the native kernels were built (CI builds them)', { skip: native === null && !process.env.CI && 'latent-lab-blas is not built here' }, async () => {
+  const selected = await selectBackend('wasm');
+  assert.match(selected.blas ?? '', /^OpenBLAS \d+\.\d+/, `blas: ${selected.blas}; note: ${selected.note}`);
+  assert.equal(blasKernels(), native);
 });
 
 function random(seed: number, length: number): Float32Array {
@@ -110,22 +133,28 @@ test('gradients of conv2d and conv2dTranspose layers match cpu end to end', asyn
   }
 });
 
-test('BatchMatMul and _FusedMatMul with transpose flags (overridden) match cpu', async () => {
-  for (const [batch, m, k, n] of [[1, 5, 7, 3], [3, 16, 9, 12], [2, 1, 30, 4]]) {
-    const a = () => tf.tensor3d(random(m * k, batch * m * k), [batch, m, k]);
-    const aT = () => tf.tensor3d(random(m * k, batch * m * k), [batch, k, m]);
-    const b = () => tf.tensor3d(random(k * n, batch * k * n), [batch, k, n]);
-    const bT = () => tf.tensor3d(random(k * n, batch * k * n), [batch, n, k]);
-    const bias = () => tf.tensor1d(random(n, n));
-    const label = `${batch}x${m}x${k}x${n}`;
-    await assertSameOnWasmAndCpu(`${label} plain`, () => tf.matMul(a(), b()));
-    await assertSameOnWasmAndCpu(`${label} transposeA`, () => tf.matMul(aT(), b(), true, false));
-    await assertSameOnWasmAndCpu(`${label} transposeB`, () => tf.matMul(a(), bT(), false, true));
-    await assertSameOnWasmAndCpu(`${label} both`, () => tf.matMul(aT(), bT(), true, true));
-    await assertSameOnWasmAndCpu(`${label} fused, transposeB, relu`, () =>
-      tf.fused.matMul({ a: a(), b: bT(), transposeB: true, bias: bias(), activation: 'relu' }),
-    );
-  }
+test('BatchMatMul and _FusedMatMul with transpose flags and batches (overridden) match cpu', async () => {
+  await onEveryPath(async (path) => {
+    for (const [batch, m, k, n] of [[1, 5, 7, 3], [3, 16, 9, 12], [2, 1, 30, 4]]) {
+      const a = () => tf.tensor3d(random(m * k, batch * m * k), [batch, m, k]);
+      const aT = () => tf.tensor3d(random(m * k, batch * m * k), [batch, k, m]);
+      const b = () => tf.tensor3d(random(k * n, batch * k * n), [batch, k, n]);
+      const bT = () => tf.tensor3d(random(k * n, batch * k * n), [batch, n, k]);
+      const oneB = () => tf.tensor2d(random(k * n + 1, k * n), [k, n]);
+      const bias = () => tf.tensor1d(random(n, n));
+      const label = `${path}, ${batch}x${m}x${k}x${n}`;
+      await assertSameOnWasmAndCpu(`${label} plain`, () => tf.matMul(a(), b()));
+      await assertSameOnWasmAndCpu(`${label} transposeA`, () => tf.matMul(aT(), b(), true, false));
+      await assertSameOnWasmAndCpu(`${label} transposeB`, () => tf.matMul(a(), bT(), false, true));
+      await assertSameOnWasmAndCpu(`${label} both`, () => tf.matMul(aT(), bT(), true, true));
+      await assertSameOnWasmAndCpu(`${label} one right matrix for every item`, () => tf.matMul(aT(), oneB(), true, false));
+      await assertSameOnWasmAndCpu(`${label} fused, transposeB, bias, relu`, () =>
+        tf.fused.matMul({ a: a(), b: bT(), transposeB: true, bias: bias(), activation: 'relu' }),
+      );
+      await assertSameOnWasmAndCpu(`${label} fused, transposeA, bias, linear`, () => tf.fused.matMul({ a: aT(), b: b(), transposeA: true, bias: bias() }));
+      await assertSameOnWasmAndCpu(`${label} fused, sigmoid, no bias`, () => tf.fused.matMul({ a: a(), b: b(), activation: 'sigmoid' }));
+    }
+  });
 });
 
 test('the added kernels release every intermediate buffer', async () => {
@@ -174,15 +203,24 @@ test('Tile (overridden) matches cpu: batch norm gradient shapes, inner and outer
 
 test('Sum and Mean over leading axes (overridden) match cpu; other reductions keep the stock kernel', async () => {
   const x = () => tf.tensor4d(random(9, 3 * 5 * 4 * 6), [3, 5, 4, 6]);
-  for (const axis of [[0], [0, 1], [0, 1, 2], [2, 1, 0], [1, 2], [3], [0, 3]]) {
-    for (const keepDims of [false, true]) {
-      await assertSameOnWasmAndCpu(`sum over [${axis}]${keepDims ? ', kept' : ''}`, () => tf.sum(x(), axis, keepDims));
-      await assertSameOnWasmAndCpu(`mean over [${axis}]${keepDims ? ', kept' : ''}`, () => tf.mean(x(), axis, keepDims));
+  await onEveryPath(async (path) => {
+    for (const axis of [[0], [0, 1], [0, 1, 2], [2, 1, 0], [1, 2], [3], [0, 3]]) {
+      for (const keepDims of [false, true]) {
+        await assertSameOnWasmAndCpu(`${path}: sum over [${axis}]${keepDims ? ', kept' : ''}`, () => tf.sum(x(), axis, keepDims));
+        await assertSameOnWasmAndCpu(`${path}: mean over [${axis}]${keepDims ? ', kept' : ''}`, () => tf.mean(x(), axis, keepDims));
+      }
     }
-  }
-  await assertSameOnWasmAndCpu('sum of everything', () => tf.sum(x()));
-  await assertSameOnWasmAndCpu('moments over n, h, w', () => tf.stack(Object.values(tf.moments(x(), [0, 1, 2]))));
-  await assertSameOnWasmAndCpu('int32 sum', () => tf.sum(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), 0));
+    await assertSameOnWasmAndCpu(`${path}: sum of everything`, () => tf.sum(x()));
+    await assertSameOnWasmAndCpu(`${path}: moments over n, h, w`, () => tf.stack(Object.values(tf.moments(x(), [0, 1, 2]))));
+    await assertSameOnWasmAndCpu(`${path}: int32 sum`, () => tf.sum(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), 0));
+  });
+});
+
+test('the native kernels refuse a tensor outside the wasm heap instead of touching it', { skip: native === null && 'latent-lab-blas is not built here' }, async () => {
+  await tf.setBackend('wasm');
+  const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8;
+  assert.throws(() => native!.columnSums(heap, heap.length - 8, 4, 4, 0, 1), /outside the wasm heap/);
+  assert.throws(() => native!.sgemm(heap, 1, 0, 0, heap.length, 0, 0, 2, 2, 2, 0, 0, 0), /outside the wasm heap/);
 });
 
 test('Identity (overridden) shares the memory of its input: a clone outlives its original with the same values, and the memory goes with the last of them', async () => {

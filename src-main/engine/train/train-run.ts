@@ -239,9 +239,11 @@ export async function trainRun(db: Db, dbPath: string, runId: number, hooks: Tra
   const backend = await useTrainingBackend(config.backend, family.conv, config.threads ?? undefined);
   setRunStatus(db, runId, 'running', { pid: process.pid, backend: backend.name, error: null });
   config.threadsUsed = backend.threads;
+  config.blasUsed = backend.blas;
   updateRunConfig(db, runId, config);
   hooks.emit({ type: 'status', status: 'running', backend: backend.name, note: backend.note });
   if (backend.note) hooks.emit({ type: 'log', message: backend.note });
+  if (backend.blas) hooks.emit({ type: 'log', message: `matrix products on ${backend.blas}, ${backend.threads} threads` });
 
   const trainItems = loadItems(db, run.datasetId, 'train', config.labels);
   const valItems = loadItems(db, run.datasetId, 'val', config.labels);

@@ -1,4 +1,5 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import { blasKernels, heapOf, heapOffset } from './blas.ts';
 import { wasmBackendOf, type KernelArgs } from './run-kernel.ts';
 
 /** A kernel tfjs does not have: one Adam update of a variable (see engine/train/fused-adam.ts). */
@@ -24,6 +25,13 @@ function adamUpdate(args: KernelArgs): tf.TensorInfo[] {
   const { x, gradient, m, v } = args.inputs as Record<'x' | 'gradient' | 'm' | 'v', tf.TensorInfo>;
   const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = args.attrs as unknown as AdamUpdateAttrs;
   const outputs = [x, m, v].map((like) => backend.makeOutput(like.shape, 'float32'));
+  const native = blasKernels();
+  if (native !== null) {
+    const [xAt, gradientAt, mAt, vAt, xOut, mOut, vOut] = [x, gradient, m, v, ...outputs].map((info) => heapOffset(backend, info));
+    const size = tf.util.sizeFromShape(x.shape);
+    native.adam(heapOf(backend), xAt, gradientAt, mAt, vAt, xOut, mOut, vOut, size, learningRate, beta1, beta2, epsilon, correction1, correction2);
+    return outputs;
+  }
   // Views only after every allocation: growing the heap detaches earlier ones.
   const [xs, gs, ms, vs] = [x, gradient, m, v].map((info) => backend.typedArrayFromHeap(info) as Float32Array);
   const [xOut, mOut, vOut] = outputs.map((info) => backend.typedArrayFromHeap(info) as Float32Array);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { blasKernels, heapOf, heapOffset } from './blas.ts';
 import { runWasmKernel, wasmBackendOf, type KernelArgs } from './run-kernel.ts';
 
 /**
@@ -19,11 +20,16 @@ function leadingAxesOverride(kernelName: 'Sum' | 'Mean', stock: tf.KernelConfig)
     const columns = tf.util.sizeFromShape(kept);
     const rows = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
     const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...kept] : kept, 'float32');
+    const scale = kernelName === 'Mean' ? 1 / rows : 1;
+    const native = blasKernels();
+    if (native !== null) {
+      native.columnSums(heapOf(backend), heapOffset(backend, x), rows, columns, heapOffset(backend, out), scale);
+      return out;
+    }
     // Views only after the allocation: growing the heap detaches earlier ones.
     const source = backend.typedArrayFromHeap(x) as Float32Array;
     const target = backend.typedArrayFromHeap(out) as Float32Array;
     const sums = columnSums(source, rows, columns);
-    const scale = kernelName === 'Mean' ? 1 / rows : 1;
     for (let column = 0; column < columns; column++) target[column] = sums[column] * scale;
     return out;
   };

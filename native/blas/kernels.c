@@ -1,0 +1,177 @@
+// Latent Lab's native kernels over the tfjs wasm backend's heap. Each function takes the heap as a
+// Uint8Array (the backend's HEAPU8) and tensors as byte offsets into it, so no data is copied in or
+// out; every range is checked against the heap before it is touched.
+#include <cblas.h>
+#include <math.h>
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+typedef struct {
+  uint8_t* base;
+  size_t length;
+} Heap;
+
+static int heap_of(napi_env env, napi_value value, Heap* heap) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, value, &type, &heap->length, (void**)&heap->base, &buffer, &offset) != napi_ok ||
+      type != napi_uint8_array) {
+    napi_throw_type_error(env, NULL, "the heap must be a Uint8Array");
+    return 0;
+  }
+  return 1;
+}
+
+static double number(napi_env env, napi_value value) {
+  double result = NAN;
+  napi_get_value_double(env, value, &result);
+  return result;
+}
+
+// The float array of `count` floats at byte `offset`, or NULL (with a thrown RangeError) when it leaves the heap.
+static float* floats(napi_env env, const Heap* heap, double offset, double count) {
+  if (!(offset >= 0 && count >= 0) || ((uint64_t)offset & 3) != 0 || offset + 4 * count > (double)heap->length) {
+    napi_throw_range_error(env, NULL, "a tensor lies outside the wasm heap");
+    return NULL;
+  }
+  return (float*)(heap->base + (size_t)offset);
+}
+
+// sgemm(heap, batch, a, aStride, b, bStride, c, m, n, k, transposeA, transposeB, beta):
+// for each of `batch` items, c = op(a) op(b) + beta c with row-major [m, k] x [k, n] -> [m, n];
+// strides are in floats between consecutive items (0 repeats one matrix for every item).
+static napi_value sgemm(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value argv[13];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 13) {
+    napi_throw_type_error(env, NULL, "sgemm takes 13 arguments");
+    return NULL;
+  }
+  Heap heap;
+  if (!heap_of(env, argv[0], &heap)) return NULL;
+  const int batch = (int)number(env, argv[1]);
+  const double aStride = number(env, argv[3]), bStride = number(env, argv[5]);
+  const int m = (int)number(env, argv[7]), n = (int)number(env, argv[8]), k = (int)number(env, argv[9]);
+  const int transposeA = number(env, argv[10]) != 0, transposeB = number(env, argv[11]) != 0;
+  const float beta = (float)number(env, argv[12]);
+  if (batch < 1 || m < 1 || n < 1 || k < 1) {
+    napi_throw_range_error(env, NULL, "sgemm: empty shape");
+    return NULL;
+  }
+  float* a = floats(env, &heap, number(env, argv[2]), aStride * (batch - 1) + (double)m * k);
+  float* b = a ? floats(env, &heap, number(env, argv[4]), bStride * (batch - 1) + (double)k * n) : NULL;
+  float* c = b ? floats(env, &heap, number(env, argv[6]), (double)batch * m * n) : NULL;
+  if (!c) return NULL;
+  for (int item = 0; item < batch; item++) {
+    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, m, n, k, 1.0f,
+                a + (size_t)(aStride * item), transposeA ? m : k, b + (size_t)(bStride * item), transposeB ? k : n, beta,
+                c + (size_t)item * m * n, n);
+  }
+  return NULL;
+}
+
+// adam(heap, x, gradient, m, v, xOut, mOut, vOut, size, learningRate, beta1, beta2, epsilon, correction1, correction2):
+// one Adam step of a variable (the same arithmetic as engine/backends/wasm/adam-update.ts).
+static napi_value adam(napi_env env, napi_callback_info info) {
+  size_t argc = 15;
+  napi_value argv[15];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 15) {
+    napi_throw_type_error(env, NULL, "adam takes 15 arguments");
+    return NULL;
+  }
+  Heap heap;
+  if (!heap_of(env, argv[0], &heap)) return NULL;
+  const double size = number(env, argv[8]);
+  float* arrays[7];
+  for (int i = 0; i < 7; i++) {
+    arrays[i] = floats(env, &heap, number(env, argv[1 + i]), size);
+    if (!arrays[i]) return NULL;
+  }
+  const float* restrict x = arrays[0];
+  const float* restrict g = arrays[1];
+  const float* restrict m = arrays[2];
+  const float* restrict v = arrays[3];
+  float* restrict xOut = arrays[4];
+  float* restrict mOut = arrays[5];
+  float* restrict vOut = arrays[6];
+  // Coefficients in double, then rounded once: 1 - 0.999f is 0.00100005, 5e-5 off in float.
+  const double beta1 = number(env, argv[10]), beta2 = number(env, argv[11]);
+  const float keep1 = (float)beta1, take1 = (float)(1 - beta1), keep2 = (float)beta2, take2 = (float)(1 - beta2);
+  const float epsilon = (float)number(env, argv[12]);
+  const float stepScale = (float)(number(env, argv[9]) / number(env, argv[13]));
+  const float inverseRootCorrection2 = (float)(1 / sqrt(number(env, argv[14])));
+  for (size_t i = 0; i < (size_t)size; i++) {
+    const float mi = keep1 * m[i] + take1 * g[i];
+    const float vi = keep2 * v[i] + take2 * g[i] * g[i];
+    mOut[i] = mi;
+    vOut[i] = vi;
+    xOut[i] = x[i] - (stepScale * mi) / (sqrtf(vi) * inverseRootCorrection2 + epsilon);
+  }
+  return NULL;
+}
+
+// columnSums(heap, x, rows, columns, out, scale): out[j] = scale * sum_i x[i, j] of a row-major [rows, columns] matrix.
+static napi_value column_sums(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 6) {
+    napi_throw_type_error(env, NULL, "columnSums takes 6 arguments");
+    return NULL;
+  }
+  Heap heap;
+  if (!heap_of(env, argv[0], &heap)) return NULL;
+  const size_t rows = (size_t)number(env, argv[2]), columns = (size_t)number(env, argv[3]);
+  const float* x = floats(env, &heap, number(env, argv[1]), (double)rows * columns);
+  float* out = x ? floats(env, &heap, number(env, argv[4]), (double)columns) : NULL;
+  if (!out) return NULL;
+  // Double accumulators: a batch-norm statistic sums 10^5 values per channel.
+  double* sums = calloc(columns, sizeof(double));
+  if (!sums) {
+    napi_throw_error(env, NULL, "columnSums: out of memory");
+    return NULL;
+  }
+  for (size_t row = 0; row < rows; row++) {
+    const float* line = x + row * columns;
+    for (size_t column = 0; column < columns; column++) sums[column] += line[column];
+  }
+  const double scale = number(env, argv[5]);
+  for (size_t column = 0; column < columns; column++) out[column] = (float)(sums[column] * scale);
+  free(sums);
+  return NULL;
+}
+
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  const double threads = argc == 1 ? number(env, argv[0]) : NAN;
+  if (!(threads >= 1)) {
+    napi_throw_range_error(env, NULL, "setThreads takes a positive thread count");
+    return NULL;
+  }
+  openblas_set_num_threads((int)threads);
+  return NULL;
+}
+
+static napi_value config(napi_env env, napi_callback_info info) {
+  napi_value result;
+  napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &result);
+  return result;
+}
+
+NAPI_MODULE_INIT() {
+  const napi_property_descriptor functions[] = {
+      {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adam", NULL, adam, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"columnSums", NULL, column_sums, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
+  return exports;
+}
