@@ -6,6 +6,7 @@
 #include <node_api.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct {
   uint8_t* base;
@@ -145,6 +146,125 @@ static napi_value column_sums(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+
+// A conv's shape, as tfjs's computeConv2DInfo gives it (NHWC, dilation 1).
+typedef struct {
+  size_t batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth;
+  long strideHeight, strideWidth, padTop, padLeft;
+} Conv;
+
+static int conv_of(napi_env env, napi_value value, Conv* conv) {
+  double fields[13];
+  for (uint32_t i = 0; i < 13; i++) {
+    napi_value element;
+    if (napi_get_element(env, value, i, &element) != napi_ok || !((fields[i] = number(env, element)) >= 0)) {
+      napi_throw_type_error(env, NULL, "a conv's geometry is 13 non-negative numbers");
+      return 0;
+    }
+  }
+  *conv = (Conv){(size_t)fields[0], (size_t)fields[1], (size_t)fields[2], (size_t)fields[3], (size_t)fields[4], (size_t)fields[5],
+                 (size_t)fields[6], (size_t)fields[7], (size_t)fields[8], (long)fields[9], (long)fields[10], (long)fields[11], (long)fields[12]};
+  return 1;
+}
+
+// Rows of output positions handled at once: their patches (rows x filter values) stay within about 1 MB.
+static size_t chunk_rows(const Conv* c) {
+  const size_t patch = c->filterHeight * c->filterWidth * c->inChannels;
+  const size_t rows = (1u << 18) / patch;
+  return rows < 16 ? 16 : rows;
+}
+
+// Calls visit(patch segment, input pixel or NULL for padding) for each filter tap of output position `row`.
+#define FOR_EACH_TAP(c, row, body)                                                                         \
+  do {                                                                                                     \
+    const size_t n_ = (row) / ((c)->outHeight * (c)->outWidth), at_ = (row) % ((c)->outHeight * (c)->outWidth); \
+    const long oy_ = (long)(at_ / (c)->outWidth), ox_ = (long)(at_ % (c)->outWidth);                     \
+    for (size_t fy = 0; fy < (c)->filterHeight; fy++) {                                                    \
+      const long iy = oy_ * (c)->strideHeight + (long)fy - (c)->padTop;                                    \
+      for (size_t fx = 0; fx < (c)->filterWidth; fx++) {                                                   \
+        const long ix = ox_ * (c)->strideWidth + (long)fx - (c)->padLeft;                                  \
+        const size_t tap = (fy * (c)->filterWidth + fx) * (c)->inChannels;                                 \
+        const int inside = iy >= 0 && iy < (long)(c)->inHeight && ix >= 0 && ix < (long)(c)->inWidth;     \
+        const size_t pixel = inside ? ((n_ * (c)->inHeight + (size_t)iy) * (c)->inWidth + (size_t)ix) * (c)->inChannels : 0; \
+        body                                                                                               \
+      }                                                                                                    \
+    }                                                                                                      \
+  } while (0)
+
+// convBackpropFilter(heap, x, dy, dw, geometry): dw[fy, fx, c, o] = sum over n, oy, ox of
+// x[n, oy*sh + fy - top, ox*sw + fx - left, c] * dy[n, oy, ox, o], as patches^T dy, a chunk of patches at a time.
+static napi_value conv_backprop_filter(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  Heap heap;
+  Conv c;
+  if (argc != 5 || !heap_of(env, argv[0], &heap) || !conv_of(env, argv[4], &c)) return NULL;
+  const size_t rows = c.batch * c.outHeight * c.outWidth, patch = c.filterHeight * c.filterWidth * c.inChannels;
+  const float* x = floats(env, &heap, number(env, argv[1]), (double)c.batch * c.inHeight * c.inWidth * c.inChannels);
+  const float* dy = x ? floats(env, &heap, number(env, argv[2]), (double)rows * c.outChannels) : NULL;
+  float* dw = dy ? floats(env, &heap, number(env, argv[3]), (double)patch * c.outChannels) : NULL;
+  if (!dw) return NULL;
+  const size_t chunk = chunk_rows(&c);
+  float* patches = malloc(chunk * patch * sizeof(float));
+  if (!patches) {
+    napi_throw_error(env, NULL, "convBackpropFilter: out of memory");
+    return NULL;
+  }
+  memset(dw, 0, patch * c.outChannels * sizeof(float));
+  for (size_t first = 0; first < rows; first += chunk) {
+    const size_t count = rows - first < chunk ? rows - first : chunk;
+    for (size_t r = 0; r < count; r++) {
+      float* line = patches + r * patch;
+      FOR_EACH_TAP(&c, first + r, {
+        for (size_t k = 0; k < c.inChannels; k++) line[tap + k] = inside ? x[pixel + k] : 0.0f;
+      });
+    }
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)patch, (int)c.outChannels, (int)count, 1.0f, patches, (int)patch,
+                dy + first * c.outChannels, (int)c.outChannels, 1.0f, dw, (int)c.outChannels);
+  }
+  free(patches);
+  return NULL;
+}
+
+// convBackpropInput(heap, dy, w, dx, geometry): dx = the transpose of the conv applied to dy: each output
+// position's dy row times w^T gives its patch's gradient (a chunk of positions at a time), added back
+// into the input pixels the patch read.
+static napi_value conv_backprop_input(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  Heap heap;
+  Conv c;
+  if (argc != 5 || !heap_of(env, argv[0], &heap) || !conv_of(env, argv[4], &c)) return NULL;
+  const size_t rows = c.batch * c.outHeight * c.outWidth, patch = c.filterHeight * c.filterWidth * c.inChannels;
+  const float* dy = floats(env, &heap, number(env, argv[1]), (double)rows * c.outChannels);
+  const float* w = dy ? floats(env, &heap, number(env, argv[2]), (double)patch * c.outChannels) : NULL;
+  float* dx = w ? floats(env, &heap, number(env, argv[3]), (double)c.batch * c.inHeight * c.inWidth * c.inChannels) : NULL;
+  if (!dx) return NULL;
+  const size_t chunk = chunk_rows(&c);
+  float* patches = malloc(chunk * patch * sizeof(float));
+  if (!patches) {
+    napi_throw_error(env, NULL, "convBackpropInput: out of memory");
+    return NULL;
+  }
+  memset(dx, 0, c.batch * c.inHeight * c.inWidth * c.inChannels * sizeof(float));
+  for (size_t first = 0; first < rows; first += chunk) {
+    const size_t count = rows - first < chunk ? rows - first : chunk;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)count, (int)patch, (int)c.outChannels, 1.0f,
+                dy + first * c.outChannels, (int)c.outChannels, w, (int)c.outChannels, 0.0f, patches, (int)patch);
+    for (size_t r = 0; r < count; r++) {
+      const float* line = patches + r * patch;
+      FOR_EACH_TAP(&c, first + r, {
+        if (inside)
+          for (size_t k = 0; k < c.inChannels; k++) dx[pixel + k] += line[tap + k];
+      });
+    }
+  }
+  free(patches);
+  return NULL;
+}
+
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -169,6 +289,8 @@ NAPI_MODULE_INIT() {
       {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adam", NULL, adam, NULL, NULL, NULL, napi_enumerable, NULL},
       {"columnSums", NULL, column_sums, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"convBackpropFilter", NULL, conv_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"convBackpropInput", NULL, conv_backprop_input, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
   };

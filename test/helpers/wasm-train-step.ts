@@ -3,8 +3,8 @@ import { selectBackend } from '../../src-main/engine/backends/select.ts';
 import { seededRandom } from '../../src-main/random.ts';
 
 // One SGD step of a small conv autoencoder on a fixed batch with fixed initial weights, on the
-// wasm backend with LATENT_LAB_THREADS threads; prints the threads, loss, weights and the largest
-// change of a weight as JSON.
+// wasm backend with LATENT_LAB_THREADS threads (and OpenBLAS's kernels unless LATENT_LAB_BLAS=off);
+// prints the threads, the OpenBLAS build, the loss, the weights and the largest change of a weight as JSON.
 
 function random(seed: number, shape: number[]): tf.Tensor {
   const uniform = seededRandom(seed);
@@ -39,6 +39,7 @@ const step = tf.train.sgd(100).minimize(loss, true) as tf.Scalar;
 const after = weights.map((weight) => Array.from(weight.dataSync()));
 console.log(JSON.stringify({
   threads: selected.threads,
+  blas: selected.blas,
   loss: step.dataSync()[0],
   weights: after,
   moved: Math.max(...after.flatMap((weight, w) => weight.map((value, i) => Math.abs(value - before[w][i])))),

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { isUserError } from '../../src-main/errors.ts';
 import { kernelsAvailable, missingKernels } from '../../src-main/engine/backends/kernels-available.ts';
 import { defaultThreads, MAX_WASM_THREADS } from '../../src-main/engine/backends/load-wasm.ts';
-import { selectBackend } from '../../src-main/engine/backends/select.ts';
+import { blasVersion, loadBlas } from '../../src-main/engine/backends/load-blas.ts';
+import { selectBackend, shareThreads } from '../../src-main/engine/backends/select.ts';
 
 function tfjsNodeInstalled(): boolean {
   try {
@@ -56,10 +57,22 @@ test('forced wasm and cpu load, and wasm has every conv training kernel', async 
   assert.deepEqual(await selectBackend('cpu'), { name: 'cpu', threads: 1 });
   assert.equal(tf.getBackend(), 'cpu');
   // The first wasm load in a process chose the threads (LATENT_LAB_THREADS, else every core).
+  const blas = loadBlas();
   assert.deepEqual(await selectBackend('wasm', { convGradients: true }), {
     name: 'wasm',
     threads: Math.min(defaultThreads(), MAX_WASM_THREADS),
+    ...('kernels' in blas ? { blas: blasVersion(blas.kernels) } : { note: `${blas.failure}; using wasm` }),
   });
   assert.equal(tf.getBackend(), 'wasm');
   assert.ok(kernelsAvailable('wasm', ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul']));
+});
+
+test('with OpenBLAS, a dense model gives its threads to OpenBLAS and a conv model to XNNPACK; without, XNNPACK has them all', () => {
+  assert.deepEqual(shareThreads(4, false, true), { wasm: 1, blas: 4 });
+  assert.deepEqual(shareThreads(4, true, true), { wasm: 4, blas: 1 });
+  assert.deepEqual(shareThreads(4, false, false), { wasm: 4, blas: 0 });
+});
+
+test('LATENT_LAB_BLAS=off turns the native kernels off and says so', () => {
+  assert.deepEqual(loadBlas({ LATENT_LAB_BLAS: 'off' }), { failure: 'OpenBLAS kernels turned off (LATENT_LAB_BLAS=off)' });
 });

@@ -104,21 +104,25 @@ const describe = (c: ConvCase) =>
 
 test('Conv2DBackpropFilter (added) matches cpu', async () => {
   assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'), 'wasm has a Conv2DBackpropFilter kernel');
-  for (const [i, c] of convCases.entries()) {
-    const t = convTensors(c, i * 10);
-    await assertSameOnWasmAndCpu(`filter gradient, ${describe(c)}`, () =>
-      conv2dBackpropFilter(t.x(), t.dy(), [...c.filter, c.inChannels, c.outChannels], c),
-    );
-  }
+  await onEveryPath(async (path) => {
+    for (const [i, c] of convCases.entries()) {
+      const t = convTensors(c, i * 10);
+      await assertSameOnWasmAndCpu(`${path}: filter gradient, ${describe(c)}`, () =>
+        conv2dBackpropFilter(t.x(), t.dy(), [...c.filter, c.inChannels, c.outChannels], c),
+      );
+    }
+  });
 });
 
 test('Conv2DBackpropInput (overridden) matches cpu, so conv input gradients and conv2dTranspose do', async () => {
-  for (const [i, c] of convCases.entries()) {
-    const t = convTensors(c, i * 10 + 5);
-    await assertSameOnWasmAndCpu(`input gradient, ${describe(c)}`, () =>
-      tf.conv2dTranspose(t.dy(), t.w(), t.xShape, c.strides, c.pad),
-    );
-  }
+  await onEveryPath(async (path) => {
+    for (const [i, c] of convCases.entries()) {
+      const t = convTensors(c, i * 10 + 5);
+      await assertSameOnWasmAndCpu(`${path}: input gradient, ${describe(c)}`, () =>
+        tf.conv2dTranspose(t.dy(), t.w(), t.xShape, c.strides, c.pad),
+      );
+    }
+  });
 });
 
 test('gradients of conv2d and conv2dTranspose layers match cpu end to end', async () => {
@@ -128,9 +132,11 @@ test('gradients of conv2d and conv2dTranspose layers match cpu end to end', asyn
     const y = tf.relu(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad));
     return tf.sigmoid(tf.conv2dTranspose(y, w as tf.Tensor4D, t.xShape, c.strides, c.pad)).square().sum();
   };
-  for (const [index, name] of ['x', 'w'].entries()) {
-    await assertSameOnWasmAndCpu(`d loss / d ${name}`, () => tf.grads(loss)([t.x(), t.w()])[index]);
-  }
+  await onEveryPath(async (path) => {
+    for (const [index, name] of ['x', 'w'].entries()) {
+      await assertSameOnWasmAndCpu(`${path}: d loss / d ${name}`, () => tf.grads(loss)([t.x(), t.w()])[index]);
+    }
+  });
 });
 
 test('BatchMatMul and _FusedMatMul with transpose flags and batches (overridden) match cpu', async () => {

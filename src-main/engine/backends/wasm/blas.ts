@@ -23,3 +23,11 @@ export function heapOffset(backend: BackendWasm, info: tf.TensorInfo): number {
 export function heapOf(backend: BackendWasm): Uint8Array {
   return (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8;
 }
+
+/** A conv's shape as the native conv kernels take it (NHWC; they assume dilation 1). */
+export function convGeometry(info: tf.backend_util.Conv2DInfo): number[] {
+  return [
+    info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
+    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
+  ];
+}

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { blasKernels, convGeometry, heapOf, heapOffset } from './blas.ts';
 import { reshapeInfo, runWasmKernel, Scratch, transposeInfo, wasmBackendOf, type KernelArgs } from './run-kernel.ts';
 
 /**
@@ -7,6 +8,8 @@ import { reshapeInfo, runWasmKernel, Scratch, transposeInfo, wasmBackendOf, type
  * x[n, fy + s*oy - pad, fx + s*ox - pad, c] * dy[n, oy, ox, o], which is a stride-1 conv of
  * x' = x as [c, h, w, n] with the filter dy' = dy as [oh, ow, n, o] dilated by the stride.
  * The output [c, fh, fw, o] is then transposed to [fh, fw, c, o] (a few thousand values).
+ * With OpenBLAS (wasm/blas.ts), natively: patches^T dy, one sgemm per chunk of patches, which
+ * spares XNNPACK's packing of dy as a filter (the conv-ae's 3x3 32-channel layer: 5.8 -> ms).
  */
 function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const backend = wasmBackendOf(args);
@@ -19,6 +22,12 @@ function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   );
   const { inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
   const { strideHeight: sh, strideWidth: sw, padInfo } = info;
+  const native = blasKernels();
+  if (native !== null) {
+    const dw = backend.makeOutput(filterShape, 'float32');
+    native.convBackpropFilter(heapOf(backend), heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dw), convGeometry(info));
+    return dw;
+  }
   const scratch = new Scratch(backend);
 
   const xT = scratch.keep(transposeInfo(backend, x, [3, 1, 2, 0]));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { blasKernels, convGeometry, heapOf, heapOffset } from './blas.ts';
 import { reshapeInfo, runWasmKernel, Scratch, transposeInfo, wasmBackendOf, type KernelArgs } from './run-kernel.ts';
 
 /**
@@ -8,7 +9,9 @@ import { reshapeInfo, runWasmKernel, Scratch, transposeInfo, wasmBackendOf, type
  * Conv2D by sub-pixel decomposition. Output row y = s*q + r only meets dy rows q + d through
  * filter row fy = r + padTop - s*d, so for every phase (r, t) the result is a plain conv of dy
  * in q; stacking the s*s phase filters on the output channels gives them all in one conv, and
- * a transpose interleaves the phases into pixels.
+ * a transpose interleaves the phases into pixels. With OpenBLAS (wasm/blas.ts), natively: each
+ * position's dy row times the filter's transpose gives its patch's gradient (one sgemm per chunk
+ * of positions), added back into the pixels the patch read.
  */
 export function conv2DBackpropInputOverride(stock: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
@@ -19,6 +22,12 @@ export function conv2DBackpropInputOverride(stock: tf.KernelConfig): tf.KernelCo
     const info = tf.backend_util.computeConv2DInfo(
       inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode,
     );
+    const native = blasKernels();
+    if (native !== null) {
+      const dx = backend.makeOutput(inputShape, 'float32');
+      native.convBackpropInput(heapOf(backend), heapOffset(backend, dy), heapOffset(backend, filter), heapOffset(backend, dx), convGeometry(info));
+      return dx;
+    }
     return (
       backpropInput(backend, dy, filter, info) ??
       runWasmKernel(backend, 'Conv2DBackpropInput', args.inputs, args.attrs, stock)
