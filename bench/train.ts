@@ -6,8 +6,10 @@
  *                                    [--models dense-ae,conv-ae,conv-vae,conv-ae-32rgb,...]
  *
  * 'wasm (stock)' is the wasm backend as shipped (the "before"); 'wasm, N threads' adds this
- * project's kernels and fast paths (the "after") on 1 thread and on N (default: every core).
- * A process loads the wasm module once, so each thread count runs in a child process.
+ * project's kernels and fast paths on 1 thread and on N (default: every core); 'wasm + OpenBLAS'
+ * adds the native kernels (native/blas) where they are built (the "after"). A process loads the
+ * wasm module once, with its threads shared for dense or conv models, so each thread count,
+ * kernel set and kind of model runs in a child process.
  * --big-steps applies to the 32x32 and 64x64 RGB cases. Throughput is the median over chunks of
  * steps, so a burst of other work on a shared machine does not decide the figure.
  */
@@ -17,7 +19,7 @@ import os from 'node:os';
 import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, type BackendName } from '../src-main/engine/backends/select.ts';
+import { selectBackend, type BackendName, type SelectedBackend } from '../src-main/engine/backends/select.ts';
 import { CONV_GRADIENT_KERNELS, missingKernels } from '../src-main/engine/backends/kernels-available.ts';
 import { setWasmTrainingKernels } from '../src-main/engine/backends/wasm/register-training-kernels.ts';
 import { FusedAdam } from '../src-main/engine/train/fused-adam.ts';
@@ -36,8 +38,9 @@ const { values } = parseArgs({
     'cpu-steps': { type: 'string', default: '2' },
     threads: { type: 'string', default: String(os.availableParallelism()) },
     models: { type: 'string', default: REFERENCE_MODELS.join(',') },
-    // Internal: run only the wasm rows on this many threads and print them as JSON.
+    // Internal: run only the wasm rows on this many threads, for the dense or conv models, and print them as JSON.
     'wasm-child': { type: 'string' },
+    kind: { type: 'string' },
   },
 });
 const steps = Number(values.steps);
@@ -174,24 +177,27 @@ function print(rows: Row[]): void {
   }
 }
 
-async function available(name: BackendName, wasmThreads?: number): Promise<boolean> {
+async function available(name: BackendName, wasmThreads?: number, conv = false): Promise<SelectedBackend | null> {
   try {
-    await selectBackend(name, {}, { threads: wasmThreads });
-    return true;
+    return await selectBackend(name, { convGradients: conv }, { threads: wasmThreads });
   } catch (error) {
     console.log(`(${(error as Error).message})`);
-    return false;
+    return null;
   }
 }
 
-/** This project's wasm rows (and, on one thread, the stock backend's) on `wasmThreads` threads. */
-async function wasmRows(wasmThreads: number): Promise<Row[]> {
-  if (!(await available('wasm', wasmThreads))) return [];
+type Kind = 'dense' | 'conv';
+const kindOf = (name: ReferenceModelName): Kind => (name.startsWith('conv') ? 'conv' : 'dense');
+
+/** This project's wasm rows for `kind` models (and, on one thread without OpenBLAS, the stock backend's) on `wasmThreads` threads. */
+async function wasmRows(wasmThreads: number, kind: Kind): Promise<Row[]> {
+  const selected = await available('wasm', wasmThreads, kind === 'conv');
+  if (selected === null) return [];
   const rows: Row[] = [];
-  const label = `wasm, ${wasmThreadsUsedLabel(wasmThreads)}`;
-  for (const name of models) {
+  const label = `wasm${selected.blas ? ' + OpenBLAS' : ''}, ${wasmThreadsUsedLabel(selected.threads)}`;
+  for (const name of models.filter((m) => kindOf(m) === kind)) {
     const pixels = loadImages(isBig(name) ? 10 : 50, name);
-    for (const stock of wasmThreads === 1 ? [true, false] : [false]) {
+    for (const stock of wasmThreads === 1 && !selected.blas ? [true, false] : [false]) {
       setWasmTrainingKernels(!stock);
       rows.push(tfjsRow(stock ? 'wasm (stock), 1 thread' : label, name, pixels, stepsFor(name)));
     }
@@ -203,11 +209,13 @@ function wasmThreadsUsedLabel(count: number): string {
   return `${count} thread${count > 1 ? 's' : ''}`;
 }
 
-/** Runs this bench in a child process for one wasm thread count (a process loads wasm once). */
-function wasmChild(wasmThreads: number): Row[] {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', ...process.argv.slice(1), '--wasm-child', String(wasmThreads)], {
+/** Runs this bench in a child process for one wasm thread count, kernel set and kind of model (a process loads wasm once). */
+function wasmChild(wasmThreads: number, blas: 'on' | 'off', kind: Kind): Row[] {
+  if (!models.some((m) => kindOf(m) === kind)) return [];
+  const run = spawnSync(process.execPath, ['--import', 'tsx', ...process.argv.slice(1), '--wasm-child', String(wasmThreads), '--kind', kind], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LATENT_LAB_BLAS: blas },
   });
   const line = run.stdout.trim().split('\n').at(-1) ?? '';
   if (run.status !== 0 || !line.startsWith('[')) {
@@ -217,12 +225,15 @@ function wasmChild(wasmThreads: number): Row[] {
 }
 
 if (values['wasm-child'] !== undefined) {
-  console.log(JSON.stringify(await wasmRows(Number(values['wasm-child']))));
+  console.log(JSON.stringify(await wasmRows(Number(values['wasm-child']), values.kind as Kind)));
   process.exit(0);
 }
 
 const loadBefore = os.loadavg().map((x) => x.toFixed(1)).join(' ');
-const rows: Row[] = [...wasmChild(1), ...(threads > 1 ? wasmChild(threads) : [])];
+const threadCounts = threads > 1 ? [1, threads] : [1];
+const rows: Row[] = (['off', 'on'] as const).flatMap((blas) =>
+  threadCounts.flatMap((count) => (['dense', 'conv'] as const).flatMap((kind) => wasmChild(count, blas, kind))),
+);
 for (const name of ['tensorflow', 'cpu'] as const) {
   if (!(await available(name))) continue;
   // The cpu backend takes minutes per step at 32x32 and 64x64 RGB.
