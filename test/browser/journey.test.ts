@@ -122,7 +122,8 @@ test('a new user walks the whole journey in the browser', { timeout: 240_000 }, 
     await page.click('[data-test=train]');
     await see(page.locator('[data-test=run-status]', { hasText: 'completed' }), 120_000);
     await page.locator('[data-test=chart] canvas').first().waitFor();
-    await see(page.locator('.facts', { hasText: /backend \w+/ })); // the backend in use is shown
+    // The backend in use is shown, with what it computes on (OpenBLAS where native/blas is built) and its threads.
+    await see(page.locator('[data-test=backend]', { hasText: /^backend \w+( \+ OpenBLAS [\d.]+)?, \d+ threads?$/ }));
     await shot('03-trained');
   });
 

@@ -243,7 +243,7 @@ export async function trainRun(db: Db, dbPath: string, runId: number, hooks: Tra
   updateRunConfig(db, runId, config);
   hooks.emit({ type: 'status', status: 'running', backend: backend.name, note: backend.note });
   if (backend.note) hooks.emit({ type: 'log', message: backend.note });
-  if (backend.blas) hooks.emit({ type: 'log', message: `matrix products on ${backend.blas}, ${backend.threads} threads` });
+  if (backend.blas) hooks.emit({ type: 'log', message: `matrix products, conv gradients and Adam on ${backend.blas}; ${backend.threads} threads` });
 
   const trainItems = loadItems(db, run.datasetId, 'train', config.labels);
   const valItems = loadItems(db, run.datasetId, 'val', config.labels);
