@@ -40,11 +40,13 @@ const config: Configuration = {
     '**/node_modules/sharp/**',
     '**/node_modules/@img/**',
     '**/node_modules/@tensorflow/tfjs-node/**',
+    '**/node_modules/latent-lab-blas/**',
     '**/node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
     'out/electron/job-worker.js',
   ],
-  // No rebuild of node_modules in place (that would break the CLI, which runs on Node): sharp and tfjs-node
-  // use N-API and load in Electron as they are; better-sqlite3 ships as an Electron build of its own.
+  // No rebuild of node_modules in place (that would break the CLI, which runs on Node): sharp, tfjs-node and
+  // latent-lab-blas (native/blas) use N-API and load in Electron as they are; better-sqlite3 ships as an
+  // Electron build of its own.
   npmRebuild: false,
   beforePack: stageSqliteBinding,
   extraResources: [{ from: stagedSqliteBinding, to: packagedSqliteBinding }],

@@ -23,6 +23,7 @@ test('packaging: the four installers, native modules outside asar, security fuse
   assert.deepEqual(config.win?.target, ['nsis']);
   const unpacked = [config.asarUnpack].flat().join(' ');
   assert.match(unpacked, /sharp/);
+  assert.match(unpacked, /latent-lab-blas/, 'the OpenBLAS kernels load from outside the archive');
   assert.equal(config.electronFuses?.runAsNode, false);
   assert.equal(config.electronFuses?.enableNodeOptionsEnvironmentVariable, false);
   assert.equal(config.electronFuses?.enableNodeCliInspectArguments, false);
