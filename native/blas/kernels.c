@@ -40,15 +40,15 @@ static float* floats(napi_env env, const Heap* heap, double offset, double count
   return (float*)(heap->base + (size_t)offset);
 }
 
-// sgemm(heap, batch, a, aStride, b, bStride, c, m, n, k, transposeA, transposeB, beta):
-// for each of `batch` items, c = op(a) op(b) + beta c with row-major [m, k] x [k, n] -> [m, n];
+// sgemm(heap, batch, a, aStride, b, bStride, c, m, n, k, transposeA, transposeB):
+// for each of `batch` items, c = op(a) op(b) with row-major [m, k] x [k, n] -> [m, n];
 // strides are in floats between consecutive items (0 repeats one matrix for every item).
 static napi_value sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 13;
-  napi_value argv[13];
+  size_t argc = 12;
+  napi_value argv[12];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 13) {
-    napi_throw_type_error(env, NULL, "sgemm takes 13 arguments");
+  if (argc != 12) {
+    napi_throw_type_error(env, NULL, "sgemm takes 12 arguments");
     return NULL;
   }
   Heap heap;
@@ -57,7 +57,6 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   const double aStride = number(env, argv[3]), bStride = number(env, argv[5]);
   const int m = (int)number(env, argv[7]), n = (int)number(env, argv[8]), k = (int)number(env, argv[9]);
   const int transposeA = number(env, argv[10]) != 0, transposeB = number(env, argv[11]) != 0;
-  const float beta = (float)number(env, argv[12]);
   if (batch < 1 || m < 1 || n < 1 || k < 1) {
     napi_throw_range_error(env, NULL, "sgemm: empty shape");
     return NULL;
@@ -68,7 +67,7 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   if (!c) return NULL;
   for (int item = 0; item < batch; item++) {
     cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, m, n, k, 1.0f,
-                a + (size_t)(aStride * item), transposeA ? m : k, b + (size_t)(bStride * item), transposeB ? k : n, beta,
+                a + (size_t)(aStride * item), transposeA ? m : k, b + (size_t)(bStride * item), transposeB ? k : n, 0.0f,
                 c + (size_t)item * m * n, n);
   }
   return NULL;

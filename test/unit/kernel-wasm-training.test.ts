@@ -160,6 +160,8 @@ test('BatchMatMul and _FusedMatMul with transpose flags and batches (overridden)
       await assertSameOnWasmAndCpu(`${label} fused, transposeA, bias, linear`, () => tf.fused.matMul({ a: aT(), b: b(), transposeA: true, bias: bias() }));
       await assertSameOnWasmAndCpu(`${label} fused, sigmoid, no bias`, () => tf.fused.matMul({ a: a(), b: b(), activation: 'sigmoid' }));
     }
+    await assertSameOnWasmAndCpu(`${path}: no rows`, () => tf.matMul(tf.zeros([0, 3]), tf.ones([3, 2])));
+    await assertSameOnWasmAndCpu(`${path}: an empty inner dimension gives zeros`, () => tf.matMul(tf.ones([2, 0]), tf.ones([0, 3])));
   });
 });
 
@@ -226,7 +228,7 @@ test('the native kernels refuse a tensor outside the wasm heap instead of touchi
   await tf.setBackend('wasm');
   const heap = (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8;
   assert.throws(() => native!.columnSums(heap, heap.length - 8, 4, 4, 0, 1), /outside the wasm heap/);
-  assert.throws(() => native!.sgemm(heap, 1, 0, 0, heap.length, 0, 0, 2, 2, 2, 0, 0, 0), /outside the wasm heap/);
+  assert.throws(() => native!.sgemm(heap, 1, 0, 0, heap.length, 0, 0, 2, 2, 2, 0, 0), /outside the wasm heap/);
 });
 
 test('Identity (overridden) shares the memory of its input: a clone outlives its original with the same values, and the memory goes with the last of them', async () => {

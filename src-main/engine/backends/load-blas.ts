@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
  * backend's HEAPU8, tensors are byte offsets into it, so nothing is copied.
  */
 export interface BlasKernels {
-  /** For each of `batch` items, c = op(a) op(b) + beta c, row-major; strides in floats between items (0: one matrix for all). */
+  /** For each of `batch` items, c = op(a) op(b), row-major; strides in floats between items (0: one matrix for all). */
   sgemm(
     heap: Uint8Array,
     batch: number,
@@ -20,7 +20,6 @@ export interface BlasKernels {
     k: number,
     transposeA: number,
     transposeB: number,
-    beta: number,
   ): void;
   /** One Adam step of a variable of `size` floats (the arithmetic of wasm/adam-update.ts). */
   adam(

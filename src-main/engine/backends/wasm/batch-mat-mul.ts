@@ -23,7 +23,7 @@ function matMulOverride(kernelName: 'BatchMatMul' | '_FusedMatMul', stock: tf.Ke
     const backend = wasmBackendOf(args);
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const native = blasKernels();
-    if (native !== null && batchStrides(a, b) !== null) {
+    if (native !== null && batchStrides(a, b) !== null && Math.min(...a.shape, ...b.shape) > 0) {
       const product = blasProduct(native, backend, a, b, attrs);
       return kernelName === '_FusedMatMul' ? epilogue(backend, product, args.inputs, attrs) : product;
     }
@@ -72,7 +72,7 @@ function blasProduct(native: BlasKernels, backend: BackendWasm, a: tf.TensorInfo
   const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const out = backend.makeOutput([...outer, m, n], 'float32');
   const [strideA, strideB] = batchStrides(a, b)!;
-  native.sgemm(heapOf(backend), batchOf(a, b), heapOffset(backend, a), strideA, heapOffset(backend, b), strideB, heapOffset(backend, out), m, n, k, Number(transposeA), Number(transposeB), 0);
+  native.sgemm(heapOf(backend), batchOf(a, b), heapOffset(backend, a), strideA, heapOffset(backend, b), strideB, heapOffset(backend, out), m, n, k, Number(transposeA), Number(transposeB));
   return out;
 }
 
