@@ -42,7 +42,9 @@ const name = values.model!;
 if (!REFERENCE_MODELS.includes(name as ReferenceModelName) && !ENGINE_MODELS[name]) {
   throw new Error(`--model: choose from ${[...REFERENCE_MODELS, ...Object.keys(ENGINE_MODELS)].join(', ')}`);
 }
-const selected = await selectBackend('wasm', { convGradients: true }, { threads: values.threads ? Number(values.threads) : undefined });
+// Dense models share the threads differently from conv ones when OpenBLAS is there (select.ts shareThreads).
+const conv = !name.includes('dense') && !name.includes('deep');
+const selected = await selectBackend('wasm', { convGradients: conv }, { threads: values.threads ? Number(values.threads) : undefined });
 const model = ENGINE_MODELS[name] ? engineModel(ENGINE_MODELS[name]) : buildReferenceModel(name as ReferenceModelName);
 const optimizer = new FusedAdam(1e-3);
 const x = tf.randomUniform([128, ...model.sampleShape]);
@@ -62,7 +64,7 @@ for (const kernel of profile.kernels) {
   byKernel.set(kernel.name, entry);
 }
 const total = [...byKernel.values()].reduce((sum, k) => sum + k.ms, 0);
-console.log(`${name} on wasm, ${selected.threads} thread(s), batch 128: ${(wall / Number(values.steps)).toFixed(0)} ms/step wall (profiled), kernels ${(total / Number(values.steps)).toFixed(0)} ms/step`);
+console.log(`${name} on wasm${selected.blas ? ` + ${selected.blas}` : ''}, ${selected.threads} thread(s), batch 128: ${(wall / Number(values.steps)).toFixed(0)} ms/step wall (profiled), kernels ${(total / Number(values.steps)).toFixed(0)} ms/step`);
 console.log(`${'kernel'.padEnd(24)} ${'ms/step'.padStart(8)} ${'share'.padStart(6)} ${'calls'.padStart(6)}`);
 for (const [kernel, entry] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
   const ms = entry.ms / Number(values.steps);
