@@ -5,6 +5,7 @@
 #include <math.h>
 #include <node_api.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,19 @@ static int heap_of(napi_env env, napi_value value, Heap* heap) {
     return 0;
   }
   return 1;
+}
+
+// Reads exactly `count` arguments into argv, the first being the heap; 0 (with an error thrown) otherwise.
+static int arguments_of(napi_env env, napi_callback_info info, const char* name, size_t count, napi_value* argv, Heap* heap) {
+  size_t argc = count;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != count) {
+    char message[64];
+    snprintf(message, sizeof message, "%s takes %zu arguments", name, count);
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  return heap_of(env, argv[0], heap);
 }
 
 static double number(napi_env env, napi_value value) {
@@ -44,15 +58,9 @@ static float* floats(napi_env env, const Heap* heap, double offset, double count
 // for each of `batch` items, c = op(a) op(b) with row-major [m, k] x [k, n] -> [m, n];
 // strides are in floats between consecutive items (0 repeats one matrix for every item).
 static napi_value sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
   napi_value argv[12];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 12) {
-    napi_throw_type_error(env, NULL, "sgemm takes 12 arguments");
-    return NULL;
-  }
   Heap heap;
-  if (!heap_of(env, argv[0], &heap)) return NULL;
+  if (!arguments_of(env, info, "sgemm", 12, argv, &heap)) return NULL;
   const int batch = (int)number(env, argv[1]);
   const double aStride = number(env, argv[3]), bStride = number(env, argv[5]);
   const int m = (int)number(env, argv[7]), n = (int)number(env, argv[8]), k = (int)number(env, argv[9]);
@@ -76,15 +84,9 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
 // adam(heap, x, gradient, m, v, xOut, mOut, vOut, size, learningRate, beta1, beta2, epsilon, correction1, correction2):
 // one Adam step of a variable (the same arithmetic as engine/backends/wasm/adam-update.ts).
 static napi_value adam(napi_env env, napi_callback_info info) {
-  size_t argc = 15;
   napi_value argv[15];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 15) {
-    napi_throw_type_error(env, NULL, "adam takes 15 arguments");
-    return NULL;
-  }
   Heap heap;
-  if (!heap_of(env, argv[0], &heap)) return NULL;
+  if (!arguments_of(env, info, "adam", 15, argv, &heap)) return NULL;
   const double size = number(env, argv[8]);
   float* arrays[7];
   for (int i = 0; i < 7; i++) {
@@ -116,15 +118,9 @@ static napi_value adam(napi_env env, napi_callback_info info) {
 
 // columnSums(heap, x, rows, columns, out, scale): out[j] = scale * sum_i x[i, j] of a row-major [rows, columns] matrix.
 static napi_value column_sums(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
   napi_value argv[6];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 6) {
-    napi_throw_type_error(env, NULL, "columnSums takes 6 arguments");
-    return NULL;
-  }
   Heap heap;
-  if (!heap_of(env, argv[0], &heap)) return NULL;
+  if (!arguments_of(env, info, "columnSums", 6, argv, &heap)) return NULL;
   const size_t rows = (size_t)number(env, argv[2]), columns = (size_t)number(env, argv[3]);
   const float* x = floats(env, &heap, number(env, argv[1]), (double)rows * columns);
   float* out = x ? floats(env, &heap, number(env, argv[4]), (double)columns) : NULL;
@@ -173,95 +169,97 @@ static size_t chunk_rows(const Conv* c) {
   return rows < 16 ? 16 : rows;
 }
 
-// Calls visit(patch segment, input pixel or NULL for padding) for each filter tap of output position `row`.
-#define FOR_EACH_TAP(c, row, body)                                                                         \
-  do {                                                                                                     \
-    const size_t n_ = (row) / ((c)->outHeight * (c)->outWidth), at_ = (row) % ((c)->outHeight * (c)->outWidth); \
-    const long oy_ = (long)(at_ / (c)->outWidth), ox_ = (long)(at_ % (c)->outWidth);                     \
-    for (size_t fy = 0; fy < (c)->filterHeight; fy++) {                                                    \
-      const long iy = oy_ * (c)->strideHeight + (long)fy - (c)->padTop;                                    \
-      for (size_t fx = 0; fx < (c)->filterWidth; fx++) {                                                   \
-        const long ix = ox_ * (c)->strideWidth + (long)fx - (c)->padLeft;                                  \
-        const size_t tap = (fy * (c)->filterWidth + fx) * (c)->inChannels;                                 \
-        const int inside = iy >= 0 && iy < (long)(c)->inHeight && ix >= 0 && ix < (long)(c)->inWidth;     \
-        const size_t pixel = inside ? ((n_ * (c)->inHeight + (size_t)iy) * (c)->inWidth + (size_t)ix) * (c)->inChannels : 0; \
-        body                                                                                               \
-      }                                                                                                    \
-    }                                                                                                      \
-  } while (0)
-
-// convBackpropFilter(heap, x, dy, dw, geometry): dw[fy, fx, c, o] = sum over n, oy, ox of
-// x[n, oy*sh + fy - top, ox*sw + fx - left, c] * dy[n, oy, ox, o], as patches^T dy, a chunk of patches at a time.
-static napi_value conv_backprop_filter(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  Heap heap;
-  Conv c;
-  if (argc != 5 || !heap_of(env, argv[0], &heap) || !conv_of(env, argv[4], &c)) return NULL;
-  const size_t rows = c.batch * c.outHeight * c.outWidth, patch = c.filterHeight * c.filterWidth * c.inChannels;
-  const float* x = floats(env, &heap, number(env, argv[1]), (double)c.batch * c.inHeight * c.inWidth * c.inChannels);
-  const float* dy = x ? floats(env, &heap, number(env, argv[2]), (double)rows * c.outChannels) : NULL;
-  float* dw = dy ? floats(env, &heap, number(env, argv[3]), (double)patch * c.outChannels) : NULL;
-  if (!dw) return NULL;
-  const size_t chunk = chunk_rows(&c);
-  float* patches = malloc(chunk * patch * sizeof(float));
-  if (!patches) {
-    napi_throw_error(env, NULL, "convBackpropFilter: out of memory");
-    return NULL;
+// Where each filter tap of output position `row` reads: the input pixel's offset in floats, or -1 in the padding.
+static void taps_of(const Conv* c, size_t row, long* taps) {
+  const size_t n = row / (c->outHeight * c->outWidth), at = row % (c->outHeight * c->outWidth);
+  const long oy = (long)(at / c->outWidth), ox = (long)(at % c->outWidth);
+  for (size_t fy = 0; fy < c->filterHeight; fy++) {
+    const long iy = oy * c->strideHeight + (long)fy - c->padTop;
+    for (size_t fx = 0; fx < c->filterWidth; fx++) {
+      const long ix = ox * c->strideWidth + (long)fx - c->padLeft;
+      const int inside = iy >= 0 && iy < (long)c->inHeight && ix >= 0 && ix < (long)c->inWidth;
+      *taps++ = inside ? (long)(((n * c->inHeight + (size_t)iy) * c->inWidth + (size_t)ix) * c->inChannels) : -1;
+    }
   }
-  memset(dw, 0, patch * c.outChannels * sizeof(float));
+}
+
+// dw[fy, fx, c, o] = sum over n, oy, ox of x[n, oy*sh + fy - top, ox*sw + fx - left, c] * dy[n, oy, ox, o]:
+// patches^T dy, a chunk of patches at a time.
+static void filter_gradient(const Conv* c, const float* x, const float* dy, float* dw, float* patches, size_t chunk, long* taps) {
+  const size_t rows = c->batch * c->outHeight * c->outWidth, patch = c->filterHeight * c->filterWidth * c->inChannels;
+  memset(dw, 0, patch * c->outChannels * sizeof(float));
   for (size_t first = 0; first < rows; first += chunk) {
     const size_t count = rows - first < chunk ? rows - first : chunk;
     for (size_t r = 0; r < count; r++) {
-      float* line = patches + r * patch;
-      FOR_EACH_TAP(&c, first + r, {
-        for (size_t k = 0; k < c.inChannels; k++) line[tap + k] = inside ? x[pixel + k] : 0.0f;
-      });
+      taps_of(c, first + r, taps);
+      for (size_t t = 0; t < c->filterHeight * c->filterWidth; t++) {
+        float* segment = patches + r * patch + t * c->inChannels;
+        for (size_t k = 0; k < c->inChannels; k++) segment[k] = taps[t] < 0 ? 0.0f : x[taps[t] + k];
+      }
     }
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)patch, (int)c.outChannels, (int)count, 1.0f, patches, (int)patch,
-                dy + first * c.outChannels, (int)c.outChannels, 1.0f, dw, (int)c.outChannels);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)patch, (int)c->outChannels, (int)count, 1.0f, patches, (int)patch,
+                dy + first * c->outChannels, (int)c->outChannels, 1.0f, dw, (int)c->outChannels);
+  }
+}
+
+// dx, the conv's transpose applied to dy: each output position's dy row times w^T gives its patch's
+// gradient (a chunk of positions at a time), added back into the input pixels the patch read.
+static void input_gradient(const Conv* c, const float* dy, const float* w, float* dx, float* patches, size_t chunk, long* taps) {
+  const size_t rows = c->batch * c->outHeight * c->outWidth, patch = c->filterHeight * c->filterWidth * c->inChannels;
+  memset(dx, 0, c->batch * c->inHeight * c->inWidth * c->inChannels * sizeof(float));
+  for (size_t first = 0; first < rows; first += chunk) {
+    const size_t count = rows - first < chunk ? rows - first : chunk;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)count, (int)patch, (int)c->outChannels, 1.0f,
+                dy + first * c->outChannels, (int)c->outChannels, w, (int)c->outChannels, 0.0f, patches, (int)patch);
+    for (size_t r = 0; r < count; r++) {
+      taps_of(c, first + r, taps);
+      for (size_t t = 0; t < c->filterHeight * c->filterWidth; t++) {
+        if (taps[t] < 0) continue;
+        const float* segment = patches + r * patch + t * c->inChannels;
+        for (size_t k = 0; k < c->inChannels; k++) dx[taps[t] + k] += segment[k];
+      }
+    }
+  }
+}
+
+typedef enum { FILTER_GRADIENT, INPUT_GRADIENT } Gradient;
+
+// convBackpropFilter(heap, x, dy, dw, geometry) and convBackpropInput(heap, dy, w, dx, geometry).
+static napi_value conv_backprop(napi_env env, napi_callback_info info, Gradient gradient) {
+  napi_value argv[5];
+  Heap heap;
+  Conv c;
+  const char* name = gradient == FILTER_GRADIENT ? "convBackpropFilter" : "convBackpropInput";
+  if (!arguments_of(env, info, name, 5, argv, &heap) || !conv_of(env, argv[4], &c)) return NULL;
+  const double pixels = (double)c.batch * c.inHeight * c.inWidth * c.inChannels;
+  const double outputs = (double)c.batch * c.outHeight * c.outWidth * c.outChannels;
+  const double weights = (double)c.filterHeight * c.filterWidth * c.inChannels * c.outChannels;
+  const double sizes[2][3] = {{pixels, outputs, weights}, {outputs, weights, pixels}};
+  float* tensors[3];
+  for (int i = 0; i < 3; i++) {
+    tensors[i] = floats(env, &heap, number(env, argv[1 + i]), sizes[gradient][i]);
+    if (!tensors[i]) return NULL;
+  }
+  const size_t chunk = chunk_rows(&c);
+  float* patches = malloc(chunk * c.filterHeight * c.filterWidth * c.inChannels * sizeof(float));
+  long* taps = malloc(c.filterHeight * c.filterWidth * sizeof(long));
+  if (patches && taps) {
+    if (gradient == FILTER_GRADIENT) filter_gradient(&c, tensors[0], tensors[1], tensors[2], patches, chunk, taps);
+    else input_gradient(&c, tensors[0], tensors[1], tensors[2], patches, chunk, taps);
+  } else {
+    napi_throw_error(env, NULL, "conv gradient: out of memory");
   }
   free(patches);
+  free(taps);
   return NULL;
 }
 
-// convBackpropInput(heap, dy, w, dx, geometry): dx = the transpose of the conv applied to dy: each output
-// position's dy row times w^T gives its patch's gradient (a chunk of positions at a time), added back
-// into the input pixels the patch read.
+static napi_value conv_backprop_filter(napi_env env, napi_callback_info info) {
+  return conv_backprop(env, info, FILTER_GRADIENT);
+}
+
 static napi_value conv_backprop_input(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  Heap heap;
-  Conv c;
-  if (argc != 5 || !heap_of(env, argv[0], &heap) || !conv_of(env, argv[4], &c)) return NULL;
-  const size_t rows = c.batch * c.outHeight * c.outWidth, patch = c.filterHeight * c.filterWidth * c.inChannels;
-  const float* dy = floats(env, &heap, number(env, argv[1]), (double)rows * c.outChannels);
-  const float* w = dy ? floats(env, &heap, number(env, argv[2]), (double)patch * c.outChannels) : NULL;
-  float* dx = w ? floats(env, &heap, number(env, argv[3]), (double)c.batch * c.inHeight * c.inWidth * c.inChannels) : NULL;
-  if (!dx) return NULL;
-  const size_t chunk = chunk_rows(&c);
-  float* patches = malloc(chunk * patch * sizeof(float));
-  if (!patches) {
-    napi_throw_error(env, NULL, "convBackpropInput: out of memory");
-    return NULL;
-  }
-  memset(dx, 0, c.batch * c.inHeight * c.inWidth * c.inChannels * sizeof(float));
-  for (size_t first = 0; first < rows; first += chunk) {
-    const size_t count = rows - first < chunk ? rows - first : chunk;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)count, (int)patch, (int)c.outChannels, 1.0f,
-                dy + first * c.outChannels, (int)c.outChannels, w, (int)c.outChannels, 0.0f, patches, (int)patch);
-    for (size_t r = 0; r < count; r++) {
-      const float* line = patches + r * patch;
-      FOR_EACH_TAP(&c, first + r, {
-        if (inside)
-          for (size_t k = 0; k < c.inChannels; k++) dx[pixel + k] += line[tap + k];
-      });
-    }
-  }
-  free(patches);
-  return NULL;
+  return conv_backprop(env, info, INPUT_GRADIENT);
 }
 
 static napi_value set_threads(napi_env env, napi_callback_info info) {
