@@ -11,7 +11,11 @@
       "cflags": [
         "-O3",
         "-std=c11",
-        "-fno-math-errno"
+        "-fno-math-errno",
+        "-pthread"
+      ],
+      "ldflags": [
+        "-pthread"
       ]
     }
   ]

@@ -4,6 +4,7 @@
 #include <cblas.h>
 #include <math.h>
 #include <node_api.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,74 +184,126 @@ static void taps_of(const Conv* c, size_t row, long* taps) {
   }
 }
 
+typedef enum { FILTER_GRADIENT, INPUT_GRADIENT } Gradient;
+
+// One thread's share of a conv gradient: the output positions of images [firstImage, endImage).
+typedef struct {
+  const Conv* c;
+  Gradient gradient;
+  const float* a;  // x for the filter gradient, dy for the input gradient
+  const float* b;  // dy, or w
+  float* out;      // a dw of its own, or the shared dx (where only its images' pixels are written)
+  size_t firstImage, endImage;
+  int failed;
+} Share;
+
 // dw[fy, fx, c, o] = sum over n, oy, ox of x[n, oy*sh + fy - top, ox*sw + fx - left, c] * dy[n, oy, ox, o]:
 // patches^T dy, a chunk of patches at a time.
-static void filter_gradient(const Conv* c, const float* x, const float* dy, float* dw, float* patches, size_t chunk, long* taps) {
-  const size_t rows = c->batch * c->outHeight * c->outWidth, patch = c->filterHeight * c->filterWidth * c->inChannels;
-  memset(dw, 0, patch * c->outChannels * sizeof(float));
-  for (size_t first = 0; first < rows; first += chunk) {
-    const size_t count = rows - first < chunk ? rows - first : chunk;
+static void filter_gradient(const Share* s, size_t begin, size_t end, float* patches, size_t chunk, long* taps) {
+  const Conv* c = s->c;
+  const size_t patch = c->filterHeight * c->filterWidth * c->inChannels;
+  memset(s->out, 0, patch * c->outChannels * sizeof(float));
+  for (size_t first = begin; first < end; first += chunk) {
+    const size_t count = end - first < chunk ? end - first : chunk;
     for (size_t r = 0; r < count; r++) {
       taps_of(c, first + r, taps);
       for (size_t t = 0; t < c->filterHeight * c->filterWidth; t++) {
         float* segment = patches + r * patch + t * c->inChannels;
-        for (size_t k = 0; k < c->inChannels; k++) segment[k] = taps[t] < 0 ? 0.0f : x[taps[t] + k];
+        for (size_t k = 0; k < c->inChannels; k++) segment[k] = taps[t] < 0 ? 0.0f : s->a[taps[t] + k];
       }
     }
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)patch, (int)c->outChannels, (int)count, 1.0f, patches, (int)patch,
-                dy + first * c->outChannels, (int)c->outChannels, 1.0f, dw, (int)c->outChannels);
+                s->b + first * c->outChannels, (int)c->outChannels, 1.0f, s->out, (int)c->outChannels);
   }
 }
 
 // dx, the conv's transpose applied to dy: each output position's dy row times w^T gives its patch's
 // gradient (a chunk of positions at a time), added back into the input pixels the patch read.
-static void input_gradient(const Conv* c, const float* dy, const float* w, float* dx, float* patches, size_t chunk, long* taps) {
-  const size_t rows = c->batch * c->outHeight * c->outWidth, patch = c->filterHeight * c->filterWidth * c->inChannels;
-  memset(dx, 0, c->batch * c->inHeight * c->inWidth * c->inChannels * sizeof(float));
-  for (size_t first = 0; first < rows; first += chunk) {
-    const size_t count = rows - first < chunk ? rows - first : chunk;
+static void input_gradient(const Share* s, size_t begin, size_t end, float* patches, size_t chunk, long* taps) {
+  const Conv* c = s->c;
+  const size_t patch = c->filterHeight * c->filterWidth * c->inChannels;
+  const size_t pixels = c->inHeight * c->inWidth * c->inChannels;
+  memset(s->out + s->firstImage * pixels, 0, (s->endImage - s->firstImage) * pixels * sizeof(float));
+  for (size_t first = begin; first < end; first += chunk) {
+    const size_t count = end - first < chunk ? end - first : chunk;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)count, (int)patch, (int)c->outChannels, 1.0f,
-                dy + first * c->outChannels, (int)c->outChannels, w, (int)c->outChannels, 0.0f, patches, (int)patch);
+                s->a + first * c->outChannels, (int)c->outChannels, s->b, (int)c->outChannels, 0.0f, patches, (int)patch);
     for (size_t r = 0; r < count; r++) {
       taps_of(c, first + r, taps);
       for (size_t t = 0; t < c->filterHeight * c->filterWidth; t++) {
         if (taps[t] < 0) continue;
         const float* segment = patches + r * patch + t * c->inChannels;
-        for (size_t k = 0; k < c->inChannels; k++) dx[taps[t] + k] += segment[k];
+        for (size_t k = 0; k < c->inChannels; k++) s->out[taps[t] + k] += segment[k];
       }
     }
   }
 }
 
-typedef enum { FILTER_GRADIENT, INPUT_GRADIENT } Gradient;
+static void* compute_share(void* argument) {
+  Share* s = argument;
+  const Conv* c = s->c;
+  const size_t chunk = chunk_rows(c), positions = c->outHeight * c->outWidth;
+  float* patches = malloc(chunk * c->filterHeight * c->filterWidth * c->inChannels * sizeof(float));
+  long* taps = malloc(c->filterHeight * c->filterWidth * sizeof(long));
+  if (patches && taps) {
+    const size_t begin = s->firstImage * positions, end = s->endImage * positions;
+    if (s->gradient == FILTER_GRADIENT) filter_gradient(s, begin, end, patches, chunk, taps);
+    else input_gradient(s, begin, end, patches, chunk, taps);
+  } else {
+    s->failed = 1;
+  }
+  free(patches);
+  free(taps);
+  return NULL;
+}
 
-// convBackpropFilter(heap, x, dy, dw, geometry) and convBackpropInput(heap, dy, w, dx, geometry).
+#define MAX_SHARES 64
+
+// convBackpropFilter(heap, x, dy, dw, geometry, threads) and convBackpropInput(heap, dy, w, dx, geometry, threads):
+// the batch's images split among `threads` threads (each calls OpenBLAS on one thread; the threads end
+// with the call, so none spins beside XNNPACK's pool afterwards). Each filter-gradient share sums into
+// a dw of its own, added up in a fixed order, so a thread count always gives the same result.
 static napi_value conv_backprop(napi_env env, napi_callback_info info, Gradient gradient) {
-  napi_value argv[5];
+  napi_value argv[6];
   Heap heap;
   Conv c;
   const char* name = gradient == FILTER_GRADIENT ? "convBackpropFilter" : "convBackpropInput";
-  if (!arguments_of(env, info, name, 5, argv, &heap) || !conv_of(env, argv[4], &c)) return NULL;
+  if (!arguments_of(env, info, name, 6, argv, &heap) || !conv_of(env, argv[4], &c)) return NULL;
   const double pixels = (double)c.batch * c.inHeight * c.inWidth * c.inChannels;
   const double outputs = (double)c.batch * c.outHeight * c.outWidth * c.outChannels;
-  const double weights = (double)c.filterHeight * c.filterWidth * c.inChannels * c.outChannels;
-  const double sizes[2][3] = {{pixels, outputs, weights}, {outputs, weights, pixels}};
+  const size_t weights = c.filterHeight * c.filterWidth * c.inChannels * c.outChannels;
+  const double sizes[2][3] = {{pixels, outputs, (double)weights}, {outputs, (double)weights, pixels}};
   float* tensors[3];
   for (int i = 0; i < 3; i++) {
     tensors[i] = floats(env, &heap, number(env, argv[1 + i]), sizes[gradient][i]);
     if (!tensors[i]) return NULL;
   }
-  const size_t chunk = chunk_rows(&c);
-  float* patches = malloc(chunk * c.filterHeight * c.filterWidth * c.inChannels * sizeof(float));
-  long* taps = malloc(c.filterHeight * c.filterWidth * sizeof(long));
-  if (patches && taps) {
-    if (gradient == FILTER_GRADIENT) filter_gradient(&c, tensors[0], tensors[1], tensors[2], patches, chunk, taps);
-    else input_gradient(&c, tensors[0], tensors[1], tensors[2], patches, chunk, taps);
-  } else {
-    napi_throw_error(env, NULL, "conv gradient: out of memory");
+  const double requested = number(env, argv[5]);
+  size_t count = requested >= 1 ? (size_t)requested : 1;
+  if (count > c.batch) count = c.batch > 0 ? c.batch : 1;
+  if (count > MAX_SHARES) count = MAX_SHARES;
+  float* partials = gradient == FILTER_GRADIENT && count > 1 ? malloc((count - 1) * weights * sizeof(float)) : NULL;
+  if (gradient == FILTER_GRADIENT && count > 1 && !partials) count = 1;
+  Share shares[MAX_SHARES];
+  pthread_t threads[MAX_SHARES];
+  int started[MAX_SHARES] = {0};
+  for (size_t t = 0; t < count; t++) {
+    float* out = gradient == INPUT_GRADIENT ? tensors[2] : t == 0 ? tensors[2] : partials + (t - 1) * weights;
+    shares[t] = (Share){&c, gradient, tensors[0], tensors[1], out, c.batch * t / count, c.batch * (t + 1) / count, 0};
+    if (t > 0) started[t] = pthread_create(&threads[t], NULL, compute_share, &shares[t]) == 0;
   }
-  free(patches);
-  free(taps);
+  int failed = 0;
+  for (size_t t = 0; t < count; t++) {
+    if (t == 0 || !started[t]) compute_share(&shares[t]);
+    else pthread_join(threads[t], NULL);
+    failed |= shares[t].failed;
+  }
+  for (size_t t = 1; t < count && gradient == FILTER_GRADIENT; t++) {
+    const float* partial = partials + (t - 1) * weights;
+    for (size_t i = 0; i < weights; i++) tensors[2][i] += partial[i];
+  }
+  free(partials);
+  if (failed) napi_throw_error(env, NULL, "conv gradient: out of memory");
   return NULL;
 }
 

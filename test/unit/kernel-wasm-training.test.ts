@@ -17,12 +17,15 @@ before(async () => {
   native = blasKernels();
 });
 
-/** Runs `check` with each way the wasm kernels can compute: OpenBLAS's native kernels (where built), then wasm alone. */
+/**
+ * Runs `check` with each way the wasm kernels can compute: OpenBLAS's native kernels (where built)
+ * with the conv gradients on one thread and split among three, then wasm alone.
+ */
 async function onEveryPath(check: (path: string) => Promise<void>): Promise<void> {
+  const paths: [string, BlasKernels | null, number][] = [['OpenBLAS, 1 thread', native, 1], ['OpenBLAS, 3 threads', native, 3], ['wasm', null, 1]];
   try {
-    for (const [path, kernels] of [['OpenBLAS', native], ['wasm', null]] as const) {
-      if (path === 'OpenBLAS' && kernels === null) continue;
-      setBlasKernels(kernels);
+    for (const [path, kernels, threads] of paths.filter(([, kernels], i) => kernels !== null || i === paths.length - 1)) {
+      setBlasKernels(kernels, threads);
       await check(path);
     }
   } finally {

@@ -41,10 +41,13 @@ export interface BlasKernels {
   ): void;
   /** out[j] = scale * the sum of column j of a row-major [rows, columns] matrix. */
   columnSums(heap: Uint8Array, x: number, rows: number, columns: number, out: number, scale: number): void;
-  /** A conv's filter gradient dw [fh, fw, c, o] from its input x and output gradient dy (`geometry`: wasm/blas.ts convGeometry). */
-  convBackpropFilter(heap: Uint8Array, x: number, dy: number, dw: number, geometry: number[]): void;
-  /** A conv's input gradient dx from its output gradient dy and filter w (the forward pass of a transposed conv). */
-  convBackpropInput(heap: Uint8Array, dy: number, w: number, dx: number, geometry: number[]): void;
+  /**
+   * A conv's filter gradient dw [fh, fw, c, o] from its input x and output gradient dy (`geometry`:
+   * wasm/blas.ts convGeometry), the batch split among `threads` threads that end with the call.
+   */
+  convBackpropFilter(heap: Uint8Array, x: number, dy: number, dw: number, geometry: number[], threads: number): void;
+  /** A conv's input gradient dx from its output gradient dy and filter w (the forward pass of a transposed conv), likewise. */
+  convBackpropInput(heap: Uint8Array, dy: number, w: number, dx: number, geometry: number[], threads: number): void;
   setThreads(threads: number): void;
   /** OpenBLAS's build description, such as "OpenBLAS 0.3.21 DYNAMIC_ARCH ... Cooperlake MAX_THREADS=64". */
   config(): string;

@@ -43,8 +43,10 @@ interface Loaded {
 /**
  * How the wasm backend shares `threads` threads when OpenBLAS computes its matrix products. A
  * dense model's work is matrix products: OpenBLAS gets the threads, XNNPACK one. A conv model's
- * is XNNPACK's convolutions: the reverse. Two pools busy on the same cores slow each other down
- * (dense AE step, 2 cores: 6.9 ms with one pool of each, 9.4-10.1 ms with two threads in both).
+ * is convolutions: XNNPACK's pool gets the threads for the forward ones, OpenBLAS one (the native
+ * conv gradients split the batch among threads of their own, which end with each call). Two pools
+ * busy on the same cores slow each other down (dense AE step, 2 cores: 6.9 ms with one pool of
+ * each, 9.4-10.1 ms with two threads in both; conv AE: 54 ms against 63).
  */
 export function shareThreads(threads: number, conv: boolean, blas: boolean): { wasm: number; blas: number } {
   if (!blas) return { wasm: threads, blas: 0 };
@@ -64,7 +66,7 @@ async function loadWasm(needs: BackendNeeds, options: WasmOptions): Promise<Load
     return { threads: wasmThreads, blasMissing: blas.failure };
   }
   blas.kernels.setThreads(shared.blas);
-  setBlasKernels(blas.kernels);
+  setBlasKernels(blas.kernels, threads);
   return { threads: Math.max(wasmThreads, shared.blas), blas: blasVersion(blas.kernels) };
 }
 

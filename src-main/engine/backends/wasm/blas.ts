@@ -3,10 +3,20 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { BlasKernels } from '../load-blas.ts';
 
 let active: BlasKernels | null = null;
+let convThreads = 1;
 
-/** Makes the wasm kernels here compute with OpenBLAS's native kernels (null: in wasm and JavaScript only). */
-export function setBlasKernels(kernels: BlasKernels | null): void {
+/**
+ * Makes the wasm kernels here compute with OpenBLAS's native kernels (null: in wasm and JavaScript
+ * only), the conv gradients on `threads` threads of their own.
+ */
+export function setBlasKernels(kernels: BlasKernels | null, threads = 1): void {
   active = kernels;
+  convThreads = threads;
+}
+
+/** The threads the native conv gradients split a batch among. */
+export function blasConvThreads(): number {
+  return convThreads;
 }
 
 /** The native kernels the wasm kernels use now, if any. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { blasKernels, convGeometry, heapOf, heapOffset } from './blas.ts';
+import { blasConvThreads, blasKernels, convGeometry, heapOf, heapOffset } from './blas.ts';
 import { reshapeInfo, runWasmKernel, Scratch, transposeInfo, wasmBackendOf, type KernelArgs } from './run-kernel.ts';
 
 /**
@@ -25,7 +25,7 @@ function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const native = blasKernels();
   if (native !== null) {
     const dw = backend.makeOutput(filterShape, 'float32');
-    native.convBackpropFilter(heapOf(backend), heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dw), convGeometry(info));
+    native.convBackpropFilter(heapOf(backend), heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dw), convGeometry(info), blasConvThreads());
     return dw;
   }
   const scratch = new Scratch(backend);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { blasKernels, convGeometry, heapOf, heapOffset } from './blas.ts';
+import { blasConvThreads, blasKernels, convGeometry, heapOf, heapOffset } from './blas.ts';
 import { reshapeInfo, runWasmKernel, Scratch, transposeInfo, wasmBackendOf, type KernelArgs } from './run-kernel.ts';
 
 /**
@@ -25,7 +25,7 @@ export function conv2DBackpropInputOverride(stock: tf.KernelConfig): tf.KernelCo
     const native = blasKernels();
     if (native !== null) {
       const dx = backend.makeOutput(inputShape, 'float32');
-      native.convBackpropInput(heapOf(backend), heapOffset(backend, dy), heapOffset(backend, filter), heapOffset(backend, dx), convGeometry(info));
+      native.convBackpropInput(heapOf(backend), heapOffset(backend, dy), heapOffset(backend, filter), heapOffset(backend, dx), convGeometry(info), blasConvThreads());
       return dx;
     }
     return (
