@@ -142,7 +142,6 @@ static napi_value column_sums(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-
 // A conv's shape, as tfjs's computeConv2DInfo gives it (NHWC, dilation 1).
 typedef struct {
   size_t batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth;

@@ -27,7 +27,7 @@ export async function loadWasmBackend(options: WasmOptions = {}): Promise<string
     const require = createRequire(import.meta.url);
     const distDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
     wasm.setWasmPaths(distDir + path.sep);
-    const threads = Math.min(options.threads ?? defaultThreads(), MAX_WASM_THREADS);
+    const threads = wasmThreadCount(options);
     // tfjs says Node has no wasm threads; it has, with the help of wasm-thread-workers.ts.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
     wasm.setThreadsCount(threads);
@@ -39,6 +39,11 @@ export async function loadWasmBackend(options: WasmOptions = {}): Promise<string
   } catch (error) {
     return `the wasm backend could not be loaded (${(error as Error).message})`;
   }
+}
+
+/** The threads `options` asks for: `threads`, else LATENT_LAB_THREADS, else every core; at most MAX_WASM_THREADS. */
+export function wasmThreadCount(options: WasmOptions): number {
+  return Math.min(options.threads ?? defaultThreads(), MAX_WASM_THREADS);
 }
 
 /** Threads the loaded wasm backend uses (1 for the single-thread binary). */

@@ -4,7 +4,7 @@ import { UserError } from '../../errors.ts';
 import { CONV_GRADIENT_KERNELS, missingKernels } from './kernels-available.ts';
 import { blasVersion, loadBlas } from './load-blas.ts';
 import { loadTensorflowBackend } from './load-tensorflow.ts';
-import { defaultThreads, loadWasmBackend, MAX_WASM_THREADS, wasmThreadsUsed, type WasmOptions } from './load-wasm.ts';
+import { loadWasmBackend, wasmThreadCount, wasmThreadsUsed, type WasmOptions } from './load-wasm.ts';
 import { setBlasKernels } from './wasm/blas.ts';
 import { registerWasmTrainingKernels } from './wasm/register-training-kernels.ts';
 
@@ -55,7 +55,7 @@ export function shareThreads(threads: number, conv: boolean, blas: boolean): { w
 
 async function loadWasm(needs: BackendNeeds, options: WasmOptions): Promise<Loaded | string> {
   const blas = loadBlas();
-  const threads = Math.min(options.threads ?? defaultThreads(), MAX_WASM_THREADS);
+  const threads = wasmThreadCount(options);
   const shared = shareThreads(threads, needs.convGradients === true, 'kernels' in blas);
   const failure = await loadWasmBackend({ threads: shared.wasm });
   if (failure !== null) return failure;

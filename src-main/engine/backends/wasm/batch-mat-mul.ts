@@ -23,8 +23,9 @@ function matMulOverride(kernelName: 'BatchMatMul' | '_FusedMatMul', stock: tf.Ke
     const backend = wasmBackendOf(args);
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const native = blasKernels();
-    if (native !== null && batchStrides(a, b) !== null && Math.min(...a.shape, ...b.shape) > 0) {
-      const product = blasProduct(native, backend, a, b, attrs);
+    const strides = batchStrides(a, b);
+    if (native !== null && strides !== null && Math.min(...a.shape, ...b.shape) > 0) {
+      const product = blasProduct(native, backend, a, b, strides, attrs);
       return kernelName === '_FusedMatMul' ? epilogue(backend, product, args.inputs, attrs) : product;
     }
     const scratch = new Scratch(backend);
@@ -63,7 +64,14 @@ function batchStrides(a: tf.TensorInfo, b: tf.TensorInfo): [number, number] | nu
   return [matrix(a, batchA), matrix(b, batchB)];
 }
 
-function blasProduct(native: BlasKernels, backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo, attrs: tf.BatchMatMulAttrs): tf.TensorInfo {
+function blasProduct(
+  native: BlasKernels,
+  backend: BackendWasm,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  [strideA, strideB]: [number, number],
+  attrs: tf.BatchMatMulAttrs,
+): tf.TensorInfo {
   const { transposeA, transposeB } = attrs;
   const [rowsA, columnsA] = a.shape.slice(-2);
   const [rowsB, columnsB] = b.shape.slice(-2);
@@ -71,7 +79,6 @@ function blasProduct(native: BlasKernels, backend: BackendWasm, a: tf.TensorInfo
   const n = transposeB ? rowsB : columnsB;
   const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const out = backend.makeOutput([...outer, m, n], 'float32');
-  const [strideA, strideB] = batchStrides(a, b)!;
   native.sgemm(heapOf(backend), batchOf(a, b), heapOffset(backend, a), strideA, heapOffset(backend, b), strideB, heapOffset(backend, out), m, n, k, Number(transposeA), Number(transposeB));
   return out;
 }
